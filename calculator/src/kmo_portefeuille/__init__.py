@@ -1,0 +1,22 @@
+"""The Flemish kmo-portefeuille as code.
+
+``estimate(request)`` computes the support for one application, with every
+reason, deadline and step explained in Dutch; ``rules_data()`` gives the
+dated, sourced parameters the rules use (the site renders its tables from
+them). Everything else in this package is private.
+"""
+
+from ._estimate import estimate
+from ._format import format_amount, format_date, format_percentage
+from ._params import rules_data
+
+__version__ = "1.0.0"
+
+__all__ = [
+    "estimate",
+    "rules_data",
+    "format_amount",
+    "format_date",
+    "format_percentage",
+    "__version__",
+]

@@ -1,0 +1,5 @@
+"""Work in progress."""
+
+
+def estimate(request):
+    raise NotImplementedError
