@@ -51,9 +51,14 @@ class Value:
     def decimal(self) -> Decimal:
         return Decimal(str(self.value))
 
-    def uncertain_on(self, day: _dt.date) -> str | None:
-        """The doubt about this value that matters for an application on ``day``."""
+    def uncertain_on(self, day: _dt.date, theme: str | None = None) -> str | None:
+        """The doubt about this value that matters for an application on ``day`` (and ``theme``).
+
+        A doubt limited to some themes (``uncertain_themes``) only matters for those.
+        """
         if not self.uncertain:
+            return None
+        if "uncertain_themes" in self.extra and theme not in self.extra["uncertain_themes"]:
             return None
         if self.uncertain_between and not (self.uncertain_between[0] <= day <= self.uncertain_between[1]):
             return None

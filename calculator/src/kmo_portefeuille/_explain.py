@@ -1,0 +1,36 @@
+"""The explanation of an estimate: ordered steps with their sources, and warnings."""
+
+from __future__ import annotations
+
+from ._params import RuleSet, Source, Value
+
+__all__ = ["Explanation"]
+
+
+class Explanation:
+    """Collects the steps (a Dutch sentence, its figure, the rule's source) and the warnings."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.steps: list[dict] = []
+        self.warnings: list[dict] = []
+
+    def step(self, step_id: str, text: str, figure: str, basis: Value | Source | None = None) -> None:
+        entry = {"id": step_id, "text": text, "figure": figure}
+        if isinstance(basis, Value):
+            entry["rule"] = basis.label
+            entry["source"] = {"title": basis.source.title, "url": basis.source.url}
+            self.doubt(basis)
+        elif isinstance(basis, Source):
+            entry["source"] = {"title": basis.title, "url": basis.url}
+        self.steps.append(entry)
+
+    def warn(self, code: str, message: str) -> None:
+        if all(w["code"] != code for w in self.warnings):
+            self.warnings.append({"code": code, "message": message})
+
+    def doubt(self, value: Value, theme: str | None = None) -> None:
+        """Surface a value's uncertainty when it matters for this application's date (and theme)."""
+        message = value.uncertain_on(self.rules.day, theme)
+        if message:
+            self.warn(f"uncertain.{value.id}", message)

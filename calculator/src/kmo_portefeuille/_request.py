@@ -1,0 +1,284 @@
+"""Reading a request: every field checked, every problem a Dutch message at its field.
+
+Nothing here is a rule of the scheme: only what a well-formed request looks
+like. Problems are collected, not raised one by one, so a form can show them
+all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+__all__ = ["Catering", "Enterprise", "Related", "Request", "parse_request", "SERVICES", "SIZES"]
+
+SERVICES = ("training", "advice")
+SIZES = ("small", "medium")
+RELATIONS = ("partner", "linked")
+
+# Input limits: what a sensible request can hold (not rules of the scheme).
+MAX_AMOUNT = Decimal("1000000000000")  # 1.000 miljard euro
+MAX_FTE = Decimal("10000000")
+MAX_COUNT = 100000
+MAX_RELATED = 100
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Related:
+    relation: str
+    share: Decimal
+    fte: Decimal
+    turnover: Decimal | None
+    balance_sheet_total: Decimal | None
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    fte: Decimal | None
+    turnover: Decimal | None
+    balance_sheet_total: Decimal | None
+    related: tuple[Related, ...]
+    size: str | None
+
+
+@dataclass(frozen=True)
+class Catering:
+    participants: int
+    days: int
+    per_person_per_day: Decimal
+
+
+@dataclass(frozen=True)
+class Request:
+    application_date: _dt.date
+    start_date: _dt.date
+    service: str
+    enterprise: Enterprise
+    cost: Decimal
+    catering: Catering | None
+    vat_rate: Decimal | None
+    registered_provider: bool
+    theme: str | None
+    support_used_this_year: Decimal
+    werkbaar_werk: bool
+
+
+class _Reader:
+    """Collects errors while reading fields of a JSON object."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict] = []
+
+    def error(self, field: str, message: str) -> None:
+        self.errors.append({"field": field, "message": message})
+
+    # -- primitives -----------------------------------------------------
+    def number(
+        self,
+        obj: dict,
+        key: str,
+        field: str,
+        *,
+        required: bool = True,
+        maximum: Decimal = MAX_AMOUNT,
+        places: int | None = 2,
+        what: str = "een bedrag",
+    ) -> Decimal | None:
+        if key not in obj or obj[key] is None or obj[key] == "":
+            if required:
+                self.error(field, f"Vul {what} in.")
+            return None
+        raw = obj[key]
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+            self.error(field, f"Geef {what} als getal, bijvoorbeeld 1250.50.")
+            return None
+        if isinstance(raw, float) and not math.isfinite(raw):
+            self.error(field, "Dit getal is oneindig of ongeldig; geef een gewoon getal.")
+            return None
+        try:
+            value = Decimal(raw.strip()) if isinstance(raw, str) else Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            self.error(field, f"Geef {what} als getal met een punt als decimaalteken, bijvoorbeeld 1250.50.")
+            return None
+        if not value.is_finite():
+            self.error(field, "Dit getal is oneindig of ongeldig; geef een gewoon getal.")
+            return None
+        if value < 0:
+            self.error(field, "Een negatief getal kan hier niet.")
+            return None
+        if value > maximum:
+            self.error(field, "Dit getal is onrealistisch groot; kijk het na.")
+            return None
+        if places is not None and value != value.quantize(Decimal(1).scaleb(-places)):
+            self.error(field, "Geef een bedrag met hoogstens twee cijfers na de komma." if places == 2
+                       else "Geef een geheel getal.")
+            return None
+        return value + 0  # normalises -0 to 0
+
+    def count(self, obj: dict, key: str, field: str, what: str) -> int | None:
+        value = self.number(obj, key, field, maximum=Decimal(MAX_COUNT), places=0, what=what)
+        return None if value is None else int(value)
+
+    def fraction(self, obj: dict, key: str, field: str, what: str, *, required: bool = True) -> Decimal | None:
+        if key in obj and obj[key] is not None and obj[key] != "":
+            raw = obj[key]
+            probe = self.number({key: raw}, key, field, maximum=Decimal("1e9"), places=None, what=what)
+            if probe is None:
+                return None
+            if probe > 1:
+                self.error(field, f"Geef {what} als breuk tussen 0 en 1 (bijvoorbeeld 0.30 voor 30 %).")
+                return None
+            return probe
+        if required:
+            self.error(field, f"Vul {what} in.")
+        return None
+
+    def flag(self, obj: dict, key: str, field: str, default: bool) -> bool:
+        if key not in obj or obj[key] is None:
+            return default
+        if not isinstance(obj[key], bool):
+            self.error(field, "Kies ja (true) of nee (false).")
+            return default
+        return obj[key]
+
+    def date(self, obj: dict, key: str, field: str, what: str) -> _dt.date | None:
+        raw = obj.get(key)
+        if raw is None or raw == "":
+            self.error(field, f"Vul {what} in.")
+            return None
+        if not isinstance(raw, str) or not _ISO_DATE.match(raw):
+            self.error(field, f"Geef {what} als datum in de vorm JJJJ-MM-DD, bijvoorbeeld 2026-03-15.")
+            return None
+        try:
+            return _dt.date.fromisoformat(raw)
+        except ValueError:
+            self.error(field, f"De datum {raw} bestaat niet; kijk dag en maand na.")
+            return None
+
+    def choice(self, obj: dict, key: str, field: str, options: tuple, what: str, *, required: bool) -> str | None:
+        raw = obj.get(key)
+        if raw is None or raw == "":
+            if required:
+                self.error(field, f"Kies {what}.")
+            return None
+        if raw not in options:
+            self.error(field, f"Onbekende keuze {str(raw)[:40]!r}: kies {what}.")
+            return None
+        return raw
+
+    def object(self, obj: Any, field: str, what: str) -> dict | None:
+        if not isinstance(obj, dict):
+            self.error(field, f"{what} moet een object met velden zijn (geen lijst of tekst).")
+            return None
+        return obj
+
+
+def _related(reader: _Reader, raw: Any, index: int, needs_turnover: bool, needs_balance: bool) -> Related | None:
+    base = f"enterprise.related.{index}"
+    obj = reader.object(raw, base, "Een verbonden of partneronderneming")
+    if obj is None:
+        return None
+    relation = reader.choice(obj, "relation", f"{base}.relation", RELATIONS, "partner of verbonden", required=True)
+    share = reader.fraction(obj, "share", f"{base}.share", "het aandeel")
+    fte = reader.number(obj, "fte", f"{base}.fte", maximum=MAX_FTE, places=None, what="het aantal VTE")
+    turnover = reader.number(obj, "turnover", f"{base}.turnover", required=needs_turnover, what="de jaaromzet")
+    balance = reader.number(obj, "balance_sheet_total", f"{base}.balance_sheet_total", required=needs_balance,
+                            what="het balanstotaal")
+    if None in (relation, share, fte):
+        return None
+    return Related(relation, share, fte, turnover, balance)
+
+
+def _enterprise(reader: _Reader, raw: Any) -> Enterprise | None:
+    if raw is None:
+        reader.error("enterprise", "Vul de gegevens van de onderneming in.")
+        return None
+    obj = reader.object(raw, "enterprise", "De onderneming")
+    if obj is None:
+        return None
+    size = reader.choice(obj, "size", "enterprise.size", SIZES, "de vastgelegde grootte (klein of middelgroot)",
+                         required=False)
+    fixed = size is not None
+    fte = reader.number(obj, "fte", "enterprise.fte", required=not fixed, maximum=MAX_FTE, places=None,
+                        what="het aantal voltijdse equivalenten (VTE)")
+    turnover = reader.number(obj, "turnover", "enterprise.turnover", required=False, what="de jaaromzet")
+    balance = reader.number(obj, "balance_sheet_total", "enterprise.balance_sheet_total", required=False,
+                            what="het balanstotaal")
+    if not fixed and turnover is None and balance is None and not any(
+        e["field"] in ("enterprise.turnover", "enterprise.balance_sheet_total") for e in reader.errors
+    ):
+        reader.error("enterprise.turnover", "Vul de jaaromzet of het balanstotaal in (of allebei).")
+    related_raw = obj.get("related", [])
+    related: list[Related] = []
+    if related_raw is None:
+        related_raw = []
+    if not isinstance(related_raw, list):
+        reader.error("enterprise.related", "De partner- en verbonden ondernemingen moeten een lijst zijn.")
+    elif len(related_raw) > MAX_RELATED:
+        reader.error("enterprise.related", f"Geef hoogstens {MAX_RELATED} partner- of verbonden ondernemingen op.")
+    else:
+        for index, item in enumerate(related_raw):
+            entry = _related(reader, item, index, turnover is not None and not fixed,
+                             balance is not None and not fixed)
+            if entry is not None:
+                related.append(entry)
+    return Enterprise(fte, turnover, balance, tuple(related), size)
+
+
+def _catering(reader: _Reader, raw: Any) -> Catering | None:
+    if raw is None:
+        return None
+    obj = reader.object(raw, "catering", "De catering")
+    if obj is None:
+        return None
+    participants = reader.count(obj, "participants", "catering.participants", "het aantal deelnemers")
+    days = reader.count(obj, "days", "catering.days", "het aantal dagen")
+    price = reader.number(obj, "per_person_per_day", "catering.per_person_per_day",
+                          what="de cateringkost per persoon per dag")
+    if None in (participants, days, price):
+        return None
+    return Catering(participants, days, price)
+
+
+def parse_request(raw: Any, themes: tuple[str, ...]) -> tuple[Request | None, list[dict]]:
+    """Turn a JSON-like request into a ``Request``, or give the errors per field.
+
+    ``themes`` are the theme codes the data files know.
+    """
+    reader = _Reader()
+    obj = reader.object(raw, "", "De aanvraag")
+    if obj is None:
+        return None, reader.errors
+    application_date = reader.date(obj, "application_date", "application_date", "de datum van de aanvraag")
+    start_date = reader.date(obj, "start_date", "start_date", "de startdatum")
+    service = reader.choice(obj, "service", "service", SERVICES, "opleiding of advies", required=True)
+    enterprise = _enterprise(reader, obj.get("enterprise"))
+    cost = reader.number(obj, "cost", "cost", what="de prijs exclusief btw")
+    catering = _catering(reader, obj.get("catering"))
+    vat_rate = reader.fraction(obj, "vat_rate", "vat_rate", "het btw-tarief", required=False)
+    registered = reader.flag(obj, "registered_provider", "registered_provider", True)
+    theme = reader.choice(obj, "theme", "theme", themes, "een thema", required=False)
+    used = reader.number(obj, "support_used_this_year", "support_used_this_year", required=False,
+                         what="de steun die je dit jaar al kreeg")
+    werkbaar = reader.flag(obj, "werkbaar_werk", "werkbaar_werk", False)
+    if reader.errors:
+        return None, reader.errors
+    assert application_date and start_date and service and enterprise and cost is not None
+    return Request(
+        application_date=application_date,
+        start_date=start_date,
+        service=service,
+        enterprise=enterprise,
+        cost=cost,
+        catering=catering,
+        vat_rate=vat_rate,
+        registered_provider=registered,
+        theme=theme,
+        support_used_this_year=used if used is not None else Decimal(0),
+        werkbaar_werk=werkbaar,
+    ), []
