@@ -6,7 +6,7 @@ dated, sourced parameters the rules use (the site renders its tables from
 them). Everything else in this package is private.
 """
 
-from ._estimate import estimate
+from ._estimate import estimate, estimate_json
 from ._format import format_amount, format_date, format_percentage
 from ._params import rules_data
 
@@ -14,6 +14,7 @@ __version__ = "1.0.0"
 
 __all__ = [
     "estimate",
+    "estimate_json",
     "rules_data",
     "format_amount",
     "format_date",

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
 
-from ._estimate import estimate
+from ._estimate import estimate_json
 
 __all__ = ["main"]
 
@@ -18,19 +17,9 @@ EXIT_OK = 0
 EXIT_INVALID = 2
 
 
-def _reject_constant(name: str) -> Decimal:
-    return Decimal("NaN")  # NaN / Infinity in JSON: refused by the checks as not a number
-
-
 def main(argv: list[str] | None = None) -> int:
     """Read one request from stdin, write the estimate to stdout, return the exit code."""
-    text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
-    try:
-        request = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
-        answer = {"errors": [{"field": "", "message": "De invoer is geen geldige JSON."}]}
-    else:
-        answer = estimate(request)
+    answer = json.loads(estimate_json(sys.stdin.buffer.read().decode("utf-8", errors="replace")))
     sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2) + "\n")
     sys.stdout.flush()
     return EXIT_INVALID if "errors" in answer else EXIT_OK

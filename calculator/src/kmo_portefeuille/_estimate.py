@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Any
 
 from . import _amounts, _deadlines, _eligibility, _money
@@ -11,7 +13,26 @@ from ._params import RulesDateError, load, rules_for
 from ._request import Request, parse_request
 from ._size import decide_size
 
-__all__ = ["estimate"]
+__all__ = ["estimate", "estimate_json"]
+
+
+def estimate_json(text: str) -> str:
+    """The JSON seam: a request as JSON text in, the answer as JSON text out.
+
+    Numbers are read as ``Decimal`` (never float); text that is not JSON gives
+    an error answer. The browser worker and the command line both use this.
+    """
+    try:
+        request = json.loads(text, parse_float=Decimal, parse_constant=_not_a_number)
+    except (ValueError, RecursionError):
+        answer = {"errors": [{"field": "", "message": "De invoer is geen geldige JSON."}]}
+    else:
+        answer = estimate(request)
+    return json.dumps(answer, ensure_ascii=False)
+
+
+def _not_a_number(name: str) -> Decimal:
+    return Decimal("NaN")  # NaN / Infinity in JSON: refused by the checks as not a number
 
 
 def estimate(request: Any) -> dict:
