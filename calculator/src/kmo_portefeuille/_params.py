@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
+import os
 from typing import Any
 
 __all__ = ["Source", "Value", "Window", "RuleSet", "load", "rules_for", "rules_data", "RulesDateError"]
@@ -134,9 +134,11 @@ _VALUE_KEYS = {"from", "value", "source", "uncertain", "uncertain_between"}
 @lru_cache(maxsize=1)
 def load() -> _Data:
     """Read the data files of the package (once per process)."""
-    folder = resources.files(__package__) / "data"
-    raw = tomllib.loads((folder / "parameters.toml").read_text(encoding="utf-8"))
-    sources = tomllib.loads((folder / "sources.toml").read_text(encoding="utf-8"))
+    folder = os.path.join(os.path.dirname(__file__), "data")
+    with open(os.path.join(folder, "parameters.toml"), "rb") as fh:
+        raw = tomllib.load(fh)
+    with open(os.path.join(folder, "sources.toml"), "rb") as fh:
+        sources = tomllib.load(fh)
     return _Data(raw, sources)
 
 
