@@ -1,0 +1,245 @@
+"""The build (build.py): runtime and wheel in the site, the lock file, the
+server, reproducibility, a GitHub Pages sub-path, and Pyodide in a browser."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import socket
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+from pyodide_lock import PyodideLockSpec
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fetch(url: str, method: str = "GET"):
+    """(status, headers, body) of a request; HTTP errors are answers too."""
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+# --- the files --------------------------------------------------------------
+
+
+def test_runtime_is_copied_under_its_version(built_site, build_info, site_build):
+    version = json.loads((PYODIDE_NPM / "package.json").read_text())["version"]
+    assert build_info["pyodide_version"] == version
+    assert build_info["runtime_dir"] == f"assets/pyodide/{version}/"
+    assert build_info["pyodide_module"] == build_info["runtime_dir"] + "pyodide.mjs"
+    runtime = built_site / build_info["runtime_dir"]
+    assert sorted(p.name for p in runtime.iterdir()) == sorted(site_build.RUNTIME_FILES)
+    for name in site_build.RUNTIME_FILES:
+        assert sha256(runtime / name) == sha256(PYODIDE_NPM / name), name
+
+
+def test_wheel_sits_under_version_and_hash(built_site, build_info):
+    wheel = built_site / build_info["wheel_path"]
+    digest = sha256(wheel)
+    version = build_info["package_version"]
+    assert digest == build_info["wheel_sha256"]
+    assert build_info["kmo_dir"] == f"assets/kmo/{version}-{digest[:8]}/"
+    assert wheel.parent == built_site / build_info["kmo_dir"]
+    assert wheel.name == f"kmo_portefeuille-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert "kmo_portefeuille/__init__.py" in names
+        # SOURCE_DATE_EPOCH fixed at 1980-01-01: nothing of the build's time.
+        assert {info.date_time[:3] for info in archive.infolist()} == {(1980, 1, 1)}
+        metadata = archive.read(f"kmo_portefeuille-{version}.dist-info/METADATA").decode()
+    assert re.search(r"^Name: kmo-portefeuille$", metadata, re.M)
+    assert re.search(rf"^Version: {re.escape(version)}$", metadata, re.M)
+
+
+def test_lock_file_lists_the_wheel_with_its_hash(built_site, build_info):
+    lock = PyodideLockSpec.from_json(built_site / build_info["lock_path"])  # validates
+    runtime_lock = PyodideLockSpec.from_json(PYODIDE_NPM / "pyodide-lock.json")
+    # Pyodide refuses a lock file whose ABI differs from its own.
+    assert lock.info == runtime_lock.info
+    assert list(lock.packages) == ["kmo-portefeuille"]
+    package = lock.packages["kmo-portefeuille"]
+    wheel = built_site / build_info["wheel_path"]
+    # A bare file name: Pyodide resolves it against the lock file's URL.
+    assert package.file_name == wheel.name
+    assert package.sha256 == sha256(wheel) == build_info["wheel_sha256"]
+    assert package.version == build_info["package_version"]
+    assert package.imports == ["kmo_portefeuille"]
+    assert package.depends == []  # standard library only
+    assert package.install_dir == "site" and package.package_type == "package"
+
+
+def test_build_info_paths_exist(built_site, build_info):
+    for key in ("runtime_dir", "kmo_dir"):
+        assert build_info[key].endswith("/") and (built_site / build_info[key]).is_dir()
+    for key in ("pyodide_module", "wheel_path", "lock_path", "build_info_path"):
+        assert not build_info[key].startswith("/") and (built_site / build_info[key]).is_file()
+
+
+def test_mkdocs_uses_the_site_url_it_was_given(built_site, build_info):
+    """mkdocs.yml must read `site_url: !ENV [SITE_URL, ...]`: the sitemap shows it."""
+    if not build_info["site_url"]:
+        pytest.skip("site built without a site_url")
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locations and all(loc.startswith(build_info["site_url"]) for loc in locations)
+
+
+def test_a_mkdocs_warning_fails_the_build(site_build, tmp_path):
+    """--strict really applies (mkdocs --quiet, for one, would hide warnings from it)."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Test\n\n[kapot](bestaat-niet.md)\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: test\ntheme: mkdocs\n")
+    with pytest.raises(site_build.BuildError, match="strict"):
+        site_build.build(tmp_path / "site", config_file=config, dist_dir=tmp_path / "dist",
+                         log=lambda *_: None)
+
+
+# --- the server -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key, mime", [
+    ("pyodide_module", "text/javascript"),
+    ("runtime_dir:pyodide.asm.mjs", "text/javascript"),
+    ("runtime_dir:pyodide.asm.wasm", "application/wasm"),
+    ("runtime_dir:python_stdlib.zip", "application/zip"),
+    ("lock_path", "application/json"),
+    ("build_info_path", "application/json"),
+    ("wheel_path", "application/zip"),
+])
+def test_server_sends_mime_types_and_cache_headers(site_url, build_info, key, mime):
+    base, _, name = key.partition(":")
+    path = build_info[base] + name
+    status, headers, body = fetch(site_url + path, method="HEAD")
+    assert status == 200
+    assert headers.get_content_type() == mime
+    versioned = not path.endswith("build-info.json")
+    assert ("immutable" in headers["Cache-Control"]) == versioned
+
+
+def test_server_pages_and_404(site_url):
+    status, headers, body = fetch(site_url)
+    assert status == 200 and headers.get_content_type() == "text/html"
+    assert headers["Cache-Control"] == "no-cache"
+    status, headers, _ = fetch(site_url + "bestaat-niet/")
+    assert status == 404 and headers.get_content_type() == "text/html"
+
+
+# --- reproducibility and a sub-path (as on GitHub Pages) --------------------
+
+
+@pytest.fixture(scope="module")
+def subpath_builds(site_build, tmp_path_factory):
+    """Two builds, into temporary directories, for http://127.0.0.1:PORT/kmo-portefeuille/."""
+    tmp = tmp_path_factory.mktemp("builds")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    site_url = f"http://127.0.0.1:{port}/kmo-portefeuille/"
+    sites = []
+    for name in ("a", "b"):
+        site_build.build(tmp / name, site_url=site_url, dist_dir=tmp / f"dist-{name}",
+                         log=lambda *_: None)
+        sites.append(tmp / name)
+    return site_url, sites
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): sha256(p)
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_identical(subpath_builds):
+    _, (a, b) = subpath_builds
+    hashes_a, hashes_b = tree_hashes(a), tree_hashes(b)
+    assert len(hashes_a) > 5
+    assert sorted(hashes_a) == sorted(hashes_b)
+    different = [path for path in hashes_a if hashes_a[path] != hashes_b[path]]
+    assert different == []
+
+
+def test_site_works_under_a_sub_path(subpath_builds, site_build):
+    site_url, (site, _) = subpath_builds
+    info = json.loads((site / site_build.BUILD_INFO_PATH).read_text())
+    assert info["site_url"] == site_url
+    port = int(site_url.split(":")[2].split("/")[0])
+    server = site_build.start_server(site, port=port, base_path="/kmo-portefeuille/",
+                                     quiet=True)
+    try:
+        status, _, body = fetch(site_url)
+        assert status == 200
+        # Links that MkDocs made absolute stay inside the sub-path.
+        absolute = re.findall(r'(?:href|src)="(/[^/"][^"]*)"', body.decode())
+        assert all(link.startswith("/kmo-portefeuille/") for link in absolute), absolute
+        assert fetch(site_url + info["lock_path"], "HEAD")[0] == 200
+        assert fetch(site_url + info["pyodide_module"], "HEAD")[0] == 200
+        assert fetch(f"http://127.0.0.1:{port}/{info['lock_path']}", "HEAD")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- Pyodide in the browser -------------------------------------------------
+
+LOAD_PACKAGE_JS = """
+async ({runtime, lock}) => {
+  const { loadPyodide } = await import(runtime + "pyodide.mjs");
+  const pyodide = await loadPyodide({ indexURL: runtime, lockFileURL: lock });
+  // loadPackage reports a failed download through errorCallback; it does not throw.
+  const errors = [];
+  await pyodide.loadPackage("kmo-portefeuille", { errorCallback: (m) => errors.push(m) });
+  const version = pyodide.runPython(`
+import importlib.metadata as m, importlib.util as u
+m.version("kmo-portefeuille") if u.find_spec("kmo_portefeuille") else None
+`);
+  return { version, errors };
+}
+"""
+
+
+def _boot_args(site_url, build_info):
+    return {"runtime": site_url + build_info["runtime_dir"],
+            "lock": site_url + build_info["lock_path"]}
+
+
+@pytest.mark.timeout(120)
+def test_pyodide_installs_the_wheel_from_the_site(page, site_url, build_info):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url)
+    result = page.evaluate(LOAD_PACKAGE_JS, _boot_args(site_url, build_info))
+    assert result == {"version": build_info["package_version"], "errors": []}
+    assert site_url + build_info["wheel_path"] in requested
+    foreign = [url for url in requested
+               if not url.startswith(site_url) and not url.startswith("data:")]
+    assert foreign == []  # nothing from a CDN or any other host
+
+
+@pytest.mark.timeout(120)
+def test_pyodide_refuses_a_wheel_whose_hash_differs(page, site_url, build_info):
+    def tampered(route):
+        body = bytearray(route.fetch().body())
+        body[-1] ^= 0xFF
+        route.fulfill(status=200, body=bytes(body), content_type="application/zip")
+
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.route("**/*.whl", tampered)
+    page.goto(site_url)
+    result = page.evaluate(LOAD_PACKAGE_JS, _boot_args(site_url, build_info))
+    assert result["version"] is None and result["errors"]
+    assert any("integrity" in text for text in console), console  # Chromium's SRI check
