@@ -73,7 +73,7 @@ def test_actionlint_catches_a_mistake(tmp_path):
 
 def test_test_workflow_runs_the_readme_command():
     workflow = load("test.yml")
-    assert set(workflow["on"]) == {"push", "pull_request"}
+    assert set(workflow["on"]) == {"push", "pull_request", "workflow_call"}
     assert uses(workflow)["actions/setup-python"]["with"]["python-version"] == "3.11"
     assert uses(workflow)["actions/setup-python"]["with"]["cache"] == "pip"
     assert uses(workflow)["actions/setup-node"]["with"]["cache"] == "npm"
@@ -87,6 +87,8 @@ def test_pages_workflow_builds_for_the_pages_url_and_deploys():
     assert workflow["on"]["push"]["branches"] == ["main"]
     assert workflow["permissions"]["pages"] == "write"
     assert workflow["permissions"]["id-token"] == "write"
+    assert workflow["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
+    assert workflow["jobs"]["build"]["needs"] == "test", "publish only what passed the tests"
     assert workflow["concurrency"]["group"]
     actions = uses(workflow)
     assert {"actions/configure-pages", "actions/upload-pages-artifact",
