@@ -131,6 +131,7 @@ def _compute(request: Request, rules) -> dict:
         "size_decided_by": decided_by,
         "figures": figures.as_dict() if figures else None,
         "rate": _money.text(rate),
+        "rate_rule": rate_rule.id if rate_rule else None,
         "eligible_cost": _money.text(eligible_cost),
         "support": _money.text(support),
         "own_share": _money.text(own_share),

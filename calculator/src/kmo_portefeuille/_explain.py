@@ -19,10 +19,10 @@ class Explanation:
         entry = {"id": step_id, "text": text, "figure": figure}
         if isinstance(basis, Value):
             entry["rule"] = basis.label
-            entry["source"] = {"title": basis.source.title, "url": basis.source.url}
+            entry["source"] = basis.source.as_dict()
             self.doubt(basis)
         elif isinstance(basis, Source):
-            entry["source"] = {"title": basis.title, "url": basis.url}
+            entry["source"] = basis.as_dict()
         self.steps.append(entry)
 
     def warn(self, code: str, message: str) -> None:
