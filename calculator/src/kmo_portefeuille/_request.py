@@ -95,7 +95,7 @@ class _Reader:
             return None
         raw = obj[key]
         if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
-            self.error(field, f"Geef {what} als getal, bijvoorbeeld 1250.50.")
+            self.error(field, f"Dit is geen getal: geef {what} in cijfers.")
             return None
         if isinstance(raw, float) and not math.isfinite(raw):
             self.error(field, "Dit getal is oneindig of ongeldig; geef een gewoon getal.")
@@ -103,7 +103,7 @@ class _Reader:
         try:
             value = Decimal(raw.strip()) if isinstance(raw, str) else Decimal(str(raw))
         except (InvalidOperation, ValueError):
-            self.error(field, f"Geef {what} als getal met een punt als decimaalteken, bijvoorbeeld 1250.50.")
+            self.error(field, f"Dit is geen getal: geef {what} in cijfers.")
             return None
         if not value.is_finite():
             self.error(field, "Dit getal is oneindig of ongeldig; geef een gewoon getal.")

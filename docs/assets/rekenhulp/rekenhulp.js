@@ -1,0 +1,692 @@
+// The rekenhulp page: reads the form into a request (the contract of
+// kmo_portefeuille), asks the engine (one worker, one Pyodide) for the
+// estimate and shows it. The form state lives in the URL query, with the
+// contract's field names.
+//
+// Material's instant navigation runs this module once per page session;
+// binding goes through document$ and is idempotent (one binding per form
+// element: a new visit brings a new form).
+
+import { engine } from "./engine.js";
+import {
+  formatAmount, formatDate, formatPercent, toContract, toDisplay, todayISO,
+} from "./format.js";
+
+const FORM_ID = "kmo-rekenhulp";
+const DEBOUNCE_MS = 150;
+const MAX_RELATED = 100;
+const RELATED_FIELDS = ["relation", "share", "fte", "turnover", "balance_sheet_total"];
+const RELATED_KEY = /^enterprise\.related\.(\d+)\.(relation|share|fte|turnover|balance_sheet_total)$/;
+/** Keys the URL query may carry (besides enterprise.related.N.*), in the order links use. */
+const KEYS = [
+  "application_date", "start_date", "service", "theme", "registered_provider",
+  "enterprise.size", "enterprise.fte", "enterprise.turnover", "enterprise.balance_sheet_total",
+  "cost", "vat_rate", "catering.participants", "catering.days", "catering.per_person_per_day",
+  "support_used_this_year", "werkbaar_werk",
+];
+const SIZE_WORDS = { small: "kleine onderneming", medium: "middelgrote onderneming", large: "grote onderneming" };
+const FAILURES = {
+  webassembly: "Je browser kan de rekenhulp niet uitvoeren: hij ondersteunt geen WebAssembly (of het staat uit).",
+  download: "De rekenhulp kon niet geladen worden: een bestand kwam niet door.",
+  timeout: "De rekenhulp startte niet op tijd.",
+  python: "De rekenhulp kon niet starten.",
+};
+const FAILURE_ADVICE = {
+  webassembly: "Probeer een recente versie van Firefox, Chrome, Edge of Safari.",
+  download: "Kijk je internetverbinding na en laad de pagina opnieuw; wat je invulde, blijft staan.",
+  timeout: "Laad de pagina opnieuw; wat je invulde, blijft staan.",
+  python: "Laad de pagina opnieuw; wat je invulde, blijft staan.",
+};
+
+let current = null; // the Calculator of the form on screen
+
+// --------------------------------------------------------------------------
+// Small DOM helpers
+// --------------------------------------------------------------------------
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) {
+      continue;
+    }
+    if (name === "text") {
+      node.textContent = String(value);
+    } else {
+      node.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      node.append(child instanceof Node ? child : String(child));
+    }
+  }
+  return node;
+}
+
+function idFor(name) {
+  return "kmo-f-" + name.replace(/\./g, "-");
+}
+
+function siteRoot() {
+  return new URL("../../", import.meta.url);
+}
+
+// --------------------------------------------------------------------------
+// Form <-> request <-> URL query
+// --------------------------------------------------------------------------
+
+function flatten(value, prefix, out) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => flatten(item, `${prefix}.${index}`, out));
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      flatten(item, prefix ? `${prefix}.${key}` : key, out);
+    }
+  } else {
+    out.append(prefix, String(value));
+  }
+  return out;
+}
+
+/** The request as URL query (contract names, dots for nesting). */
+function requestToQuery(request) {
+  return flatten(request, "", new URLSearchParams());
+}
+
+class Calculator {
+  constructor(form) {
+    this.form = form;
+    this.root = form.closest(".kmo-rh");
+    this.part = (name) => this.root.querySelector(`[data-kmo="${name}"]`);
+    this.touched = new Set();
+    this.seq = 0;
+    this.timer = null;
+    this.lastKey = null;
+
+    form.addEventListener("submit", (event) => event.preventDefault());
+    form.addEventListener("keydown", (event) => {
+      // Material reads single keys on a focused radio button as shortcuts
+      // ("n"/"p": next/previous page, "s": search); in the form they are not.
+      if (event.target instanceof HTMLInputElement && event.target.type === "radio"
+          && event.key.length === 1 && !event.ctrlKey && !event.metaKey) {
+        event.stopPropagation();
+      }
+    });
+    form.addEventListener("input", () => this.schedule());
+    form.addEventListener("change", (event) => {
+      this.touch(event.target);
+      this.schedule();
+    });
+    form.addEventListener("focusout", (event) => {
+      if (this.touch(event.target)) {
+        this.schedule();
+      }
+    });
+    this.root.addEventListener("click", (event) => this.onClick(event));
+
+    this.fill(new URLSearchParams(location.search));
+    this.renderStatus();
+    this.update();
+  }
+
+  // -- fields -------------------------------------------------------------
+
+  control(name) {
+    return this.form.elements.namedItem(name);
+  }
+
+  value(name) {
+    const control = this.control(name);
+    if (!control) {
+      return "";
+    }
+    if (control instanceof HTMLInputElement && control.type === "checkbox") {
+      return control.checked;
+    }
+    return String(control.value ?? "").trim();
+  }
+
+  touch(target) {
+    const name = target && target.name;
+    if (!name || this.touched.has(name)) {
+      return false;
+    }
+    this.touched.add(name);
+    return true;
+  }
+
+  relatedRows() {
+    return [...this.part("related-list").children];
+  }
+
+  addRelated() {
+    const list = this.part("related-list");
+    if (list.children.length >= MAX_RELATED) {
+      return null;
+    }
+    const template = this.form.querySelector("#kmo-related-row");
+    list.append(template.content.cloneNode(true));
+    this.renumber();
+    return list.lastElementChild;
+  }
+
+  removeRelated(row) {
+    const rows = this.relatedRows();
+    const index = rows.indexOf(row);
+    row.remove();
+    for (const name of [...this.touched]) {
+      if (name.startsWith("enterprise.related.")) {
+        this.touched.delete(name);
+      }
+    }
+    this.renumber();
+    const next = this.relatedRows()[index] || this.relatedRows()[index - 1];
+    const focus = next ? next.querySelector("select, input") : this.root.querySelector('[data-action="add-related"]');
+    focus.focus();
+  }
+
+  /** Give every related row its contract names, ids, labels and legend. */
+  renumber() {
+    this.relatedRows().forEach((row, index) => {
+      const number = index + 1;
+      row.querySelector('[data-kmo="row-legend"]').textContent = `Onderneming ${number}`;
+      const remove = row.querySelector('[data-action="remove-related"]');
+      remove.textContent = `Onderneming ${number} verwijderen`;
+      for (const suffix of row.querySelectorAll('[data-kmo="row-suffix"]')) {
+        suffix.textContent = ` van onderneming ${number}`;
+      }
+      for (const key of RELATED_FIELDS) {
+        const name = `enterprise.related.${index}.${key}`;
+        const id = idFor(name);
+        const control = row.querySelector(`[data-name="${key}"]`);
+        control.name = name;
+        control.id = id;
+        row.querySelector(`[data-for="${key}"]`).htmlFor = id;
+        const error = row.querySelector(`[data-error="${key}"]`);
+        error.id = `${id}-error`;
+        control.closest("[data-field]").dataset.field = name;
+      }
+    });
+  }
+
+  /** Fill the form from a URL query; without one, today's dates. */
+  fill(params) {
+    const today = todayISO();
+    let rows = -1;
+    for (const key of params.keys()) {
+      const match = RELATED_KEY.exec(key);
+      if (match) {
+        rows = Math.max(rows, Math.min(Number(match[1]), MAX_RELATED - 1));
+      }
+    }
+    for (let i = 0; i <= rows; i += 1) {
+      this.addRelated();
+    }
+    const set = (name, raw) => {
+      const control = this.control(name);
+      if (!control || raw === null) {
+        return;
+      }
+      if (control instanceof RadioNodeList) {
+        const option = [...control].find((input) => input.value === raw);
+        if (option) {
+          option.checked = true;
+        }
+      } else if (control.type === "checkbox") {
+        control.checked = raw === "true";
+      } else if (control instanceof HTMLSelectElement) {
+        if (![...control.options].some((option) => option.value === raw)) {
+          if (name !== "vat_rate" || !/^(0(\.\d+)?|1(\.0+)?)$/.test(raw)) {
+            return;
+          }
+          control.append(el("option", { value: raw, text: formatPercent(raw) }));
+        }
+        control.value = raw;
+      } else {
+        const kind = control.dataset.kind;
+        control.value = kind === "date" ? raw : toDisplay(raw, kind);
+      }
+      this.touched.add(name);
+    };
+    for (const key of KEYS) {
+      set(key, params.get(key));
+    }
+    for (let i = 0; i <= rows; i += 1) {
+      for (const key of RELATED_FIELDS) {
+        set(`enterprise.related.${i}.${key}`, params.get(`enterprise.related.${i}.${key}`));
+      }
+    }
+    for (const name of ["application_date", "start_date"]) {
+      if (!this.value(name)) {
+        this.control(name).value = today;
+      }
+    }
+  }
+
+  /** The form as a request of the contract (amounts as decimal strings; defaults left out). */
+  request() {
+    const text = (name) => {
+      const control = this.control(name);
+      return control ? toContract(control.value, control.dataset.kind) : "";
+    };
+    const put = (object, key, value) => {
+      if (value !== "" && value !== null && value !== undefined) {
+        object[key] = value;
+      }
+    };
+    const request = {};
+    put(request, "application_date", this.value("application_date"));
+    put(request, "start_date", this.value("start_date"));
+    put(request, "service", this.value("service"));
+    put(request, "theme", this.value("theme"));
+    if (!this.value("registered_provider")) {
+      request.registered_provider = false;
+    }
+    const enterprise = {};
+    put(enterprise, "size", this.value("enterprise.size"));
+    put(enterprise, "fte", text("enterprise.fte"));
+    put(enterprise, "turnover", text("enterprise.turnover"));
+    put(enterprise, "balance_sheet_total", text("enterprise.balance_sheet_total"));
+    const related = this.relatedRows().map((row, index) => {
+      const item = {};
+      put(item, "relation", this.value(`enterprise.related.${index}.relation`));
+      for (const key of RELATED_FIELDS.slice(1)) {
+        put(item, key, text(`enterprise.related.${index}.${key}`));
+      }
+      return item;
+    });
+    if (related.length) {
+      enterprise.related = related;
+    }
+    request.enterprise = enterprise;
+    put(request, "cost", text("cost"));
+    put(request, "vat_rate", this.value("vat_rate"));
+    const catering = {};
+    put(catering, "participants", text("catering.participants"));
+    put(catering, "days", text("catering.days"));
+    put(catering, "per_person_per_day", text("catering.per_person_per_day"));
+    if (Object.keys(catering).length) {
+      request.catering = catering;
+    }
+    put(request, "support_used_this_year", text("support_used_this_year"));
+    if (this.value("werkbaar_werk")) {
+      request.werkbaar_werk = true;
+    }
+    return request;
+  }
+
+  linkFor(request) {
+    const query = requestToQuery(request).toString();
+    return location.origin + location.pathname + (query ? `?${query}` : "");
+  }
+
+  // -- updating -------------------------------------------------------------
+
+  /** aria-busy on the live region while a new result is on its way (tests wait for "false"). */
+  busy(on) {
+    this.part("live").setAttribute("aria-busy", on ? "true" : "false");
+  }
+
+  schedule() {
+    this.busy(true);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.update(), DEBOUNCE_MS);
+  }
+
+  async update() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.form.isConnected) {
+      return;
+    }
+    const request = this.request();
+    const link = this.linkFor(request);
+    if (link !== location.href) {
+      history.replaceState(history.state, "", link);
+    }
+    this.markEmpty();
+    this.busy(true);
+    const seq = ++this.seq;
+    const api = engine();
+    try {
+      await api.ready;
+    } catch {
+      if (seq === this.seq && this.timer === null) {
+        this.busy(false);
+      }
+      return; // the failure message is shown by renderStatus
+    }
+    if (seq !== this.seq || !this.form.isConnected) {
+      return;
+    }
+    let response;
+    try {
+      response = await api.estimate(request);
+    } catch (error) {
+      response = { errors: [{ field: "", message: `De berekening mislukte: ${error.message}` }] };
+    }
+    if (seq === this.seq && this.form.isConnected) {
+      this.render(response);
+      if (!performance.getEntriesByName("kmo-first-result").length) {
+        performance.mark("kmo-first-result");
+      }
+      if (this.timer === null) {
+        this.busy(false);
+      }
+    }
+  }
+
+  /** data-empty on empty fields (print leaves them out). */
+  markEmpty() {
+    for (const wrapper of this.form.querySelectorAll(".kmo-rh__field[data-field]")) {
+      const control = wrapper.querySelector("input:not([type=checkbox]), select");
+      wrapper.toggleAttribute("data-empty", Boolean(control) && control.value.trim() === "");
+    }
+  }
+
+  // -- status (loading, failure) --------------------------------------------
+
+  renderStatus() {
+    const state = engine().state;
+    const status = this.part("status");
+    const text = this.part("status-text");
+    const bar = this.part("progress");
+    if (state.phase === "ready") {
+      status.hidden = true;
+      return;
+    }
+    status.hidden = false;
+    if (state.phase === "loading") {
+      text.textContent = `De rekenhulp wordt geladen, stap ${Math.max(state.step, 1)} van ${state.steps}: `
+        + `${state.label}. Je kunt intussen al invullen.`;
+      bar.hidden = false;
+      bar.max = state.steps;
+      if (state.step > 0) {
+        bar.value = state.step;
+      } else {
+        bar.removeAttribute("value"); // indeterminate until the worker reports
+      }
+      return;
+    }
+    bar.hidden = true;
+    status.classList.add("kmo-rh__status--failed");
+    const kind = state.error && FAILURES[state.error.kind] ? state.error.kind : "python";
+    const tables = el("a", { href: new URL("hoeveel-steun/", siteRoot()).href, text: "Hoeveel steun?" });
+    text.replaceChildren(
+      el("strong", { text: FAILURES[kind] }), " ", FAILURE_ADVICE[kind], " ",
+      "Je kunt de steun ook zelf berekenen met de tabellen op ", tables,
+      ", of bel het gratis nummer ", el("a", { href: "tel:1700", text: "1700" }),
+      " van de Vlaamse overheid.",
+    );
+    text.dataset.kmoFailure = kind;
+  }
+
+  // -- result ---------------------------------------------------------------
+
+  render(response) {
+    const key = JSON.stringify([response, [...this.touched].sort()]);
+    if (key === this.lastKey) {
+      return;
+    }
+    this.lastKey = key;
+    const output = this.part("output");
+    output.hidden = false;
+    if (response.errors) {
+      this.renderErrors(response.errors, output);
+    } else {
+      this.clearFieldErrors();
+      this.renderResult(response, output);
+    }
+  }
+
+  clearFieldErrors() {
+    for (const node of this.form.querySelectorAll(".kmo-rh__error")) {
+      node.hidden = true;
+      node.textContent = "";
+    }
+    for (const control of this.form.querySelectorAll("[aria-invalid]")) {
+      control.removeAttribute("aria-invalid");
+      this.describe(control, null);
+    }
+  }
+
+  /** Add or drop the error id in a control's aria-describedby. */
+  describe(control, errorId) {
+    const ids = (control.getAttribute("aria-describedby") || "").split(/\s+/)
+      .filter((id) => id && !id.endsWith("-error"));
+    if (errorId) {
+      ids.push(errorId);
+    }
+    if (ids.length) {
+      control.setAttribute("aria-describedby", ids.join(" "));
+    } else {
+      control.removeAttribute("aria-describedby");
+    }
+  }
+
+  labelOf(field) {
+    const control = this.control(field);
+    const target = control instanceof RadioNodeList ? control[0] : control;
+    if (target && target.labels && target.labels.length && !(control instanceof RadioNodeList)) {
+      return target.labels[0].textContent.trim();
+    }
+    const group = this.form.querySelector(`[data-field="${CSS.escape(field)}"]`);
+    const legend = group && group.querySelector("legend");
+    return legend ? legend.textContent.trim() : "";
+  }
+
+  /** Where an error about `field` goes: the control (or its group) and the message element. */
+  errorTarget(field) {
+    const control = field ? this.control(field) : null;
+    if (control) {
+      const first = control instanceof RadioNodeList ? control[0] : control;
+      return { controls: control instanceof RadioNodeList ? [...control] : [control], focus: first, message: document.getElementById(`${idFor(field)}-error`) };
+    }
+    const group = field ? this.form.querySelector(`[data-field="${CSS.escape(field)}"]`) : null;
+    if (group) {
+      const focus = group.querySelector("input, select, button");
+      return { controls: [], focus, message: document.getElementById(`${idFor(field)}-error`) };
+    }
+    return null;
+  }
+
+  renderErrors(errors, output) {
+    this.clearFieldErrors();
+    const shown = [];
+    const waiting = [];
+    for (const original of errors) {
+      const error = { ...original };
+      if (/\.share$/.test(error.field) && error.message.includes("breuk")) {
+        // The form asks for a percentage; the contract for a fraction.
+        error.message = "Geef het aandeel in procent, tussen 0 en 100 (bijvoorbeeld 30).";
+      }
+      const target = this.errorTarget(error.field);
+      const control = this.control(error.field);
+      const empty = control && !(control instanceof RadioNodeList) && control.type !== "checkbox"
+        && String(control.value).trim() === "";
+      const entry = { ...error, target, label: this.labelOf(error.field) };
+      if (empty && !this.touched.has(error.field)) {
+        waiting.push(entry);
+        continue;
+      }
+      shown.push(entry);
+      if (target && target.message) {
+        const text = target.message.textContent;
+        target.message.textContent = text ? `${text} ${error.message}` : error.message;
+        target.message.hidden = false;
+        for (const input of target.controls) {
+          input.setAttribute("aria-invalid", "true");
+          this.describe(input, target.message.id);
+        }
+      }
+    }
+    const list = (entries) => el("ul", {}, entries.map((entry) => {
+      const text = entry.label ? `${entry.label}: ${entry.message}` : entry.message;
+      if (!entry.target || !entry.target.focus) {
+        return el("li", { text });
+      }
+      const link = el("a", { href: `#${entry.target.focus.id}`, "data-focus": entry.target.focus.id, text });
+      return el("li", {}, link);
+    }));
+    const parts = [];
+    if (shown.length) {
+      parts.push(el("div", { class: "kmo-rh__summary kmo-rh__summary--errors" },
+        el("h3", { text: "Kijk dit na" }), list(shown)));
+    }
+    if (waiting.length) {
+      parts.push(el("div", { class: "kmo-rh__summary" },
+        el("h3", { text: "Nog in te vullen" }), list(waiting)));
+    }
+    output.replaceChildren(...parts);
+    this.renderSteps(null);
+  }
+
+  renderResult(r, output) {
+    const figure = (key, label, value, note) => el("div", { class: "kmo-rh__figure" },
+      el("dt", { text: label }),
+      el("dd", { "data-result": key, "data-value": r[key] }, formatAmount(value)),
+      note ? el("dd", { class: "kmo-rh__note", text: note }) : null);
+    const deadline = (key, label) => el("div", { class: "kmo-rh__figure" },
+      el("dt", { text: label }),
+      el("dd", { "data-result": key, "data-value": r.deadlines[key] }, formatDate(r.deadlines[key])));
+
+    const verdict = el("p", {
+      class: `kmo-rh__verdict kmo-rh__verdict--${r.eligible ? "yes" : "no"}`,
+      "data-result": "eligible", "data-value": String(r.eligible),
+    }, r.eligible ? "Komt in aanmerking" : "Komt niet in aanmerking");
+    const reasons = r.reasons.length
+      ? el("ul", { class: "kmo-rh__reasons" }, r.reasons.map((reason) => el("li", { "data-code": reason.code, text: reason.message })))
+      : null;
+    const vatNote = r.non_eligible !== "0.00"
+      ? `btw ${formatAmount(r.vat)} en catering boven het maximum ${formatAmount(r.non_eligible)}`
+      : `de btw (${formatAmount(r.vat)})`;
+    const figures = el("dl", { class: "kmo-rh__figures" },
+      figure("support", "Steun van de kmo-portefeuille", r.support),
+      figure("own_share", "Eigen aandeel om te storten", r.own_share),
+      figure("paid_directly", "Rechtstreeks aan de dienstverlener", r.paid_directly, vatNote),
+      figure("total_outlay", "Wat je in totaal zelf betaalt", r.total_outlay),
+      figure("ceiling_left", "Nog over van je jaarplafond na deze aanvraag", r.ceiling_left,
+        `jaarplafond ${formatAmount(r.ceiling)}`));
+    const deadlines = el("dl", { class: "kmo-rh__figures kmo-rh__deadlines" },
+      deadline("apply_by", "Aanvragen uiterlijk op"),
+      deadline("deposit_by", "Eigen aandeel storten uiterlijk op"),
+      deadline("complete_by", "Opleiding of advies afgerond op"));
+    const size = SIZE_WORDS[r.size] || r.size;
+    const about = el("p", { class: "kmo-rh__about" },
+      "Steunpercentage ", el("strong", { "data-result": "rate", "data-value": r.rate, text: formatPercent(r.rate) }),
+      ` voor een ${size}; regels die gelden sinds `,
+      el("span", { "data-result": "rules_version", "data-value": r.rules_version, text: formatDate(r.rules_version) }), ".");
+    const warnings = r.warnings.length
+      ? el("div", { class: "kmo-rh__warnings" }, el("h3", { text: "Let op" }),
+        el("ul", {}, r.warnings.map((warning) => el("li", { "data-code": warning.code, text: warning.message }))))
+      : null;
+    output.replaceChildren(...[verdict, reasons, figures, el("h3", { text: "Termijnen" }), deadlines, about, warnings]
+      .filter(Boolean));
+    this.renderSteps(r.steps);
+  }
+
+  renderSteps(steps) {
+    const list = this.part("steps");
+    const empty = this.part("steps-empty");
+    empty.hidden = Boolean(steps);
+    list.replaceChildren(...(steps || []).map((step) => el("li", { "data-step": step.id },
+      el("p", { text: step.text }),
+      step.rule || step.source
+        ? el("p", { class: "kmo-rh__source" },
+          step.rule ? `Regel: ${step.rule}.` : "",
+          step.source ? [" Bron: ", el("a", { href: step.source.url, rel: "noopener noreferrer", text: step.source.title })] : "")
+        : null)));
+  }
+
+  // -- buttons --------------------------------------------------------------
+
+  onClick(event) {
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target) {
+      return;
+    }
+    const focusLink = target.closest("a[data-focus]");
+    if (focusLink) {
+      // Not through Material's instant navigation: focus the field itself.
+      event.preventDefault();
+      event.stopPropagation();
+      const control = document.getElementById(focusLink.dataset.focus);
+      if (control) {
+        control.focus();
+        control.scrollIntoView({ block: "center" });
+      }
+      return;
+    }
+    if (target.closest(".kmo-rh__skip a")) {
+      event.preventDefault();
+      event.stopPropagation();
+      const result = this.root.querySelector("#kmo-resultaat");
+      result.focus();
+      result.scrollIntoView({ block: "start" });
+      return;
+    }
+    const button = target.closest("[data-action]");
+    if (!button) {
+      return;
+    }
+    const action = button.dataset.action;
+    if (action === "add-related") {
+      const row = this.addRelated();
+      if (row) {
+        row.querySelector("select").focus();
+      }
+      this.schedule();
+    } else if (action === "remove-related") {
+      this.removeRelated(button.closest("li"));
+      this.schedule();
+    } else if (action === "copy-link") {
+      this.copyLink();
+    } else if (action === "print") {
+      window.print();
+    }
+  }
+
+  async copyLink() {
+    const link = this.linkFor(this.request());
+    const field = this.part("link");
+    const status = this.part("copy-status");
+    field.value = link;
+    this.part("link-field").hidden = false;
+    try {
+      await navigator.clipboard.writeText(link);
+      status.textContent = "De link is gekopieerd.";
+    } catch {
+      field.focus();
+      field.select();
+      status.textContent = "Kopiëren lukte niet: kopieer de link hieronder zelf.";
+    }
+  }
+}
+
+// --------------------------------------------------------------------------
+// Binding
+// --------------------------------------------------------------------------
+
+function bind() {
+  const form = document.getElementById(FORM_ID);
+  if (!form || form.dataset.kmoBound === "true") {
+    return;
+  }
+  form.dataset.kmoBound = "true";
+  current = new Calculator(form);
+}
+
+engine().addEventListener("change", () => {
+  if (current && current.form.isConnected) {
+    current.renderStatus();
+  }
+});
+
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(() => bind());
+} else if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", bind);
+} else {
+  bind();
+}
