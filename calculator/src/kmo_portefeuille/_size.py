@@ -67,9 +67,11 @@ def combined_figures(enterprise: Enterprise, rules: RuleSet, explain: Explanatio
             balance += (related.balance_sheet_total or 0) * share
         kind = "verbonden onderneming (100 %)" if related.relation == "linked" else \
             f"partneronderneming ({format_percentage(share)})"
+        # Cite the source, not the value: its doubt concerns only a share of exactly the threshold.
+        rule = rules["related.linked_above_share" if related.relation == "linked" else "related.partner_min_share"]
         explain.step(f"size.related.{index}",
                      f"De cijfers van {kind} nummer {index + 1} tellen mee voor {format_percentage(share)}.",
-                     str(share), rules["related.partner_min_share"])
+                     str(share), rule.source)
     return Figures(fte, turnover, balance)
 
 
