@@ -10,20 +10,36 @@ A build does, in this order:
 1. build the ``kmo-portefeuille`` wheel from ``calculator/`` (flit_core, no
    build isolation, fixed ``SOURCE_DATE_EPOCH`` so the bytes never depend on
    when or where it was built);
-2. write ``build-info.json`` (see ``build_info``) into the dist directory and
-   export its keys as ``KMO_*`` environment variables for MkDocs;
-3. run ``mkdocs build --strict`` into the site directory (MkDocs empties it
+2. make the rekenhulp's stdlib subset with Node (``build_stdlib``):
+   ``node tools/make_stdlib.mjs tools/stdlib-modules.txt --pyc --optimize=2``
+   writes the 158 files of Pyodide's ``python_stdlib.zip`` the rekenhulp
+   needs, precompiled by Pyodide's own CPython to sourceless ``.pyc`` (like
+   ``python -OO``), ZIP_STORED (so HTTP gzip works), with fixed timestamps and
+   sorted entries (~2 s; cached in the dist directory by the hash of its
+   inputs);
+3. write ``build-info.json`` (see ``build_info``; with ``stdlib_path`` and
+   ``stdlib_sha256``) into the dist directory and export its keys as
+   ``KMO_*`` environment variables for MkDocs (``KMO_BUILD_INFO`` = the file:
+   hooks/rekenhulp_build.py puts it into the rekenhulp page, with the
+   estimate for the form as it opens);
+4. run ``mkdocs build --strict`` into the site directory (MkDocs empties it
    first, so the steps below come after it);
-4. copy the Pyodide core runtime from ``node_modules/pyodide/`` to
-   ``assets/pyodide/<pyodide version>/``;
-5. copy the wheel to ``assets/kmo/<package version>-<sha8>/`` with a
+5. copy the Pyodide core runtime from ``node_modules/pyodide/`` to
+   ``assets/pyodide/<pyodide version>/`` and the stdlib subset to
+   ``assets/pyodide/<pyodide version>-kmo-<sha8>/python_stdlib.zip``;
+6. copy the wheel to ``assets/kmo/<package version>-<sha8>/`` with a
    ``pyodide-lock.json`` (made with pyodide-lock) that lists just that wheel,
    and ``build-info.json`` to ``assets/kmo/build-info.json``.
 
-The browser then boots with::
+The browser then boots (docs/assets/rekenhulp/worker.js) with::
 
-    loadPyodide({indexURL: <runtime dir>, lockFileURL: <kmo dir>pyodide-lock.json})
-    await pyodide.loadPackage("kmo-portefeuille")   // sha256 checked
+    loadPyodide({indexURL: <runtime dir>, stdLibURL: <stdlib_path>,
+                 lockFileContents: <our lock>})           // no source compiled
+    pyodide.unpackArchive(<wheel, fetched in parallel, SRI-checked>, "zip",
+                          {extractDir: site-packages})
+
+and, if that fails, the classic way (stock stdlib, ``lockFileURL``,
+``loadPackage``, sha256 checked). benchmarks/NOTES.md has the numbers.
 
 Two builds of the same tree give byte-identical files.
 """
@@ -51,6 +67,10 @@ DEFAULT_SITE_DIR = ROOT / "site"
 DEFAULT_DIST_DIR = ROOT / "dist"
 DEFAULT_CONFIG = ROOT / "mkdocs.yml"
 DEFAULT_PORT = 8000
+TOOLS = ROOT / "tools"
+STDLIB_SCRIPT = TOOLS / "make_stdlib.mjs"
+STDLIB_LIST = TOOLS / "stdlib-modules.txt"
+STDLIB_ARGS = ("--pyc", "--optimize=2")
 
 PACKAGE_NAME = "kmo-portefeuille"
 #: What loadPyodide fetches from indexURL (checked in a browser by
@@ -133,7 +153,38 @@ def wheel_version(wheel: Path) -> str:
     return wheel.name.split("-")[1]
 
 
-def build_info(wheel: Path, pyodide: str, site_url: str | None) -> dict:
+def build_stdlib(out_dir: Path, npm_dir: Path = PYODIDE_NPM) -> Path:
+    """The rekenhulp's stdlib subset (``.pyc -OO``, stored), made with Node.
+
+    Cached in ``out_dir`` by the sha256 of every input (the script, the
+    module list, Pyodide's stdlib and wasm): the same inputs give the same
+    bytes, so a cached file is as good as a new one.
+    """
+    digest = hashlib.sha256()
+    for path in (STDLIB_SCRIPT, STDLIB_LIST, npm_dir / "python_stdlib.zip",
+                 npm_dir / "pyodide.asm.wasm", npm_dir / "package.json"):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(" ".join(STDLIB_ARGS).encode())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"python_stdlib-{digest.hexdigest()[:16]}.zip"
+    if out.is_file():
+        return out
+    for old in out_dir.glob("python_stdlib-*.zip"):
+        old.unlink()
+    node = shutil.which("node")
+    if not node:
+        raise BuildError("Node.js is needed to build the stdlib subset (./dev installs it)")
+    tmp = out.with_suffix(".part")
+    result = subprocess.run([node, str(STDLIB_SCRIPT), str(STDLIB_LIST), *STDLIB_ARGS, str(tmp)],
+                            cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if result.returncode != 0 or not tmp.is_file():
+        raise BuildError(f"tools/make_stdlib.mjs failed:\n{result.stdout[-3000:]}")
+    tmp.rename(out)
+    return out
+
+
+def build_info(wheel: Path, pyodide: str, site_url: str | None,
+               stdlib: Path | None = None) -> dict:
     """The build-info contract: what pages, hooks and tests need to know.
 
     All paths are relative to the site root and directories end in "/".
@@ -142,7 +193,7 @@ def build_info(wheel: Path, pyodide: str, site_url: str | None) -> dict:
     version = wheel_version(wheel)
     runtime_dir = f"{RUNTIME_BASE}{pyodide}/"
     kmo_dir = f"{KMO_BASE}{version}-{sha[:8]}/"
-    return {
+    info = {
         "pyodide_version": pyodide,
         "package_name": PACKAGE_NAME,
         "package_version": version,
@@ -155,6 +206,11 @@ def build_info(wheel: Path, pyodide: str, site_url: str | None) -> dict:
         "build_info_path": BUILD_INFO_PATH,
         "site_url": site_url,
     }
+    if stdlib is not None:
+        stdlib_sha = sha256_file(stdlib)
+        info["stdlib_path"] = f"{RUNTIME_BASE}{pyodide}-kmo-{stdlib_sha[:8]}/python_stdlib.zip"
+        info["stdlib_sha256"] = stdlib_sha
+    return info
 
 
 def export_env(info: dict, info_file: Path) -> dict[str, str]:
@@ -210,7 +266,8 @@ def run_mkdocs(config_file: Path, site_dir: Path, env: dict[str, str]) -> None:
         raise BuildError(f"mkdocs build --strict failed (exit {result.returncode})")
 
 
-def copy_assets(site_dir: Path, info: dict, wheel: Path, info_file: Path) -> None:
+def copy_assets(site_dir: Path, info: dict, wheel: Path, info_file: Path,
+                stdlib: Path | None = None) -> None:
     runtime_dir = site_dir / info["runtime_dir"]
     kmo_dir = site_dir / info["kmo_dir"]
     for directory in (runtime_dir, kmo_dir):
@@ -223,6 +280,12 @@ def copy_assets(site_dir: Path, info: dict, wheel: Path, info_file: Path) -> Non
     write_lock(PYODIDE_NPM / "pyodide-lock.json", kmo_dir / wheel.name,
                kmo_dir / "pyodide-lock.json")
     shutil.copyfile(info_file, site_dir / info["build_info_path"])
+    if stdlib is not None:
+        target = site_dir / info["stdlib_path"]
+        if target.parent.exists():
+            raise BuildError(f"{target.parent} already exists: docs/ must not use it")
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(stdlib, target)
 
 
 def build(site_dir: Path = DEFAULT_SITE_DIR, *, site_url: str | None = None,
@@ -237,7 +300,9 @@ def build(site_dir: Path = DEFAULT_SITE_DIR, *, site_url: str | None = None,
 
     log("• wheel bouwen uit calculator/ …")
     wheel = build_wheel(dist_dir)
-    info = build_info(wheel, pyodide, site_url)
+    log("• stdlib-subset (.pyc -OO) met Node …")
+    stdlib = build_stdlib(dist_dir / "stdlib")
+    info = build_info(wheel, pyodide, site_url, stdlib)
     info_file = dist_dir / "build-info.json"
     info_file.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -249,7 +314,7 @@ def build(site_dir: Path = DEFAULT_SITE_DIR, *, site_url: str | None = None,
     run_mkdocs(config_file, site_dir, env)
 
     log(f"• Pyodide {pyodide} → {info['runtime_dir']}, {wheel.name} → {info['kmo_dir']}")
-    copy_assets(site_dir, info, wheel, info_file)
+    copy_assets(site_dir, info, wheel, info_file, stdlib)
     return info
 
 

@@ -9,7 +9,7 @@
 // build.py would add (see NOTES.md "What the integrator must change"):
 //   stdlib_path          e.g. "assets/pyodide/314.0.7-kmo-1a2b3c4d/python_stdlib.zip":
 //                        the stdlib subset as sourceless .pyc, ZIP_STORED
-//                        (benchmarks/make_stdlib.mjs --pyc --optimize=2)
+//                        (tools/make_stdlib.mjs --pyc --optimize=2)
 // and installs the package from the wheel that is there today (wheel_path,
 // checked against wheel_sha256 by the browser: Subresource Integrity),
 // fetched while Pyodide boots. Optional keys:

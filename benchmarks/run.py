@@ -61,6 +61,7 @@ from urllib.parse import urlsplit, unquote
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
+TOOLS = ROOT / "tools"
 SITE_DIR = ROOT / "site"
 OUTPUT = ROOT / "BENCHMARKS.md"
 CACHE_DIR = Path(os.environ.get("KMO_BENCH_CACHE", Path(tempfile.gettempdir()) / "kmo-bench-cache"))
@@ -193,16 +194,17 @@ def transfer(entries: list) -> dict:
 # --------------------------------------------------------------------------
 
 def node_artifact(script: str, args: list[str], out: Path, inputs: list[Path]) -> Path:
-    """Run benchmarks/<script> with Node into ``out`` (cached by its inputs)."""
+    """Run tools/<script> or benchmarks/<script> with Node into ``out`` (cached by its inputs)."""
+    script_path = TOOLS / script if (TOOLS / script).is_file() else BENCH / script
     digest = hashlib.sha256()
-    for path in [BENCH / script, *inputs]:
+    for path in [script_path, *inputs]:
         digest.update(path.read_bytes())
     digest.update(json.dumps(args).encode())
     cached = CACHE_DIR / "artifacts" / f"{digest.hexdigest()[:16]}-{out.name}"
     if not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".part")
-        result = subprocess.run(["node", str(BENCH / script), *args, str(tmp)], cwd=ROOT,
+        result = subprocess.run(["node", str(script_path), *args, str(tmp)], cwd=ROOT,
                                 capture_output=True, text=True)
         if result.returncode != 0:
             raise SystemExit(f"node {script} failed:\n{result.stderr[-2000:]}")
@@ -226,10 +228,10 @@ def prepare_site(tmp: Path, info: dict, variants: bool) -> tuple[Path, dict]:
         # like the versioned runtime.
         art = "assets/kmo/__bench__/"
         npm = ROOT / "node_modules" / "pyodide"
-        stdlib_inputs = [npm / "python_stdlib.zip", BENCH / "stdlib-modules.txt"]
-        node_artifact("make_stdlib.mjs", ["benchmarks/stdlib-modules.txt", "--pyc", "--optimize=2"],
+        stdlib_inputs = [npm / "python_stdlib.zip", TOOLS / "stdlib-modules.txt"]
+        node_artifact("make_stdlib.mjs", ["tools/stdlib-modules.txt", "--pyc", "--optimize=2"],
                       site / art / "stdlib-pyc.zip", stdlib_inputs)
-        node_artifact("make_stdlib.mjs", ["benchmarks/stdlib-modules.txt"],
+        node_artifact("make_stdlib.mjs", ["tools/stdlib-modules.txt"],
                       site / art / "stdlib-py.zip", stdlib_inputs)
         wheel = site / info["wheel_path"]
         node_artifact("make_snapshot.mjs", [str(wheel), "-"],
@@ -508,6 +510,18 @@ def prerendered(site: Path) -> str:
     if not page.is_file():
         return "no rekenhulp page"
     html = page.read_text(encoding="utf-8")
+    block = re.search(r'<div class="kmo-rh__output"[^>]*data-state="prerendered"[^>]*>(.*?)</div>\s*</div>',
+                      html, re.S)
+    if block:
+        body = block.group(1)
+        values = re.findall(r'data-result="([^"]+)" data-value="([^"]*)"', body)
+        if values:
+            shown = ", ".join(f"{k}={v}" for k, v in values[:3])
+            return f"yes: the HTML has a prerendered result (data-state=prerendered; {shown}, ...)"
+        missing = len(re.findall(r"<li>", body))
+        return ("yes: the HTML has the prerendered answer for the form as it opens "
+                f"(data-state=prerendered): the form opens empty, so it is the list of {missing} "
+                "fields still to fill in (\"Nog in te vullen\"), computed by kmo_portefeuille at build time")
     for tag in re.findall(r"<[^>]*data-result=\"support\"[^>]*>", html):
         value = re.search(r'data-value="([^"]*)"', tag)
         if value:

@@ -1,9 +1,12 @@
-"""The build (build.py): runtime and wheel in the site, the lock file, the
+"""The build (build.py): runtime, stdlib subset and wheel in the site, the lock
+file, the inline build-info and prerendered estimate of the rekenhulp, the
 server, reproducibility, a GitHub Pages sub-path, and Pyodide in a browser."""
 
 from __future__ import annotations
 
 import hashlib
+import html
+import importlib.util
 import json
 import re
 import socket
@@ -85,8 +88,89 @@ def test_lock_file_lists_the_wheel_with_its_hash(built_site, build_info):
 def test_build_info_paths_exist(built_site, build_info):
     for key in ("runtime_dir", "kmo_dir"):
         assert build_info[key].endswith("/") and (built_site / build_info[key]).is_dir()
-    for key in ("pyodide_module", "wheel_path", "lock_path", "build_info_path"):
+    for key in ("pyodide_module", "wheel_path", "lock_path", "build_info_path", "stdlib_path"):
         assert not build_info[key].startswith("/") and (built_site / build_info[key]).is_file()
+
+
+def test_stdlib_subset_is_stored_sourceless_pyc_under_a_versioned_path(built_site, build_info):
+    """tools/make_stdlib.mjs: .pyc -OO of Pyodide's own CPython, ZIP_STORED, fixed times, sorted."""
+    path = build_info["stdlib_path"]
+    digest = sha256(built_site / path)
+    assert build_info["stdlib_sha256"] == digest
+    assert path == f"assets/pyodide/{build_info['pyodide_version']}-kmo-{digest[:8]}/python_stdlib.zip"
+    runtime_magic = None
+    with zipfile.ZipFile(PYODIDE_NPM / "python_stdlib.zip") as stock:
+        stock_names = set(stock.namelist())
+    with zipfile.ZipFile(built_site / path) as archive:
+        infos = archive.infolist()
+        names = [info.filename for info in infos]
+        files = [n for n in names if not n.endswith("/")]
+        assert {info.compress_type for info in infos} == {zipfile.ZIP_STORED}
+        assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+        assert not [n for n in files if n.endswith(".py")]  # sourceless
+        for needed in ("decimal.pyc", "datetime.pyc", "json/__init__.pyc", "tomllib/__init__.pyc",
+                       "pyodide/__init__.pyc", "_pyodide/__init__.pyc"):
+            assert needed in files, needed
+        assert all(n[:-1] in stock_names for n in files if n.endswith(".pyc"))
+        assert 100 < len(files) < len(stock_names) / 2
+        headers = {archive.read(n)[:4] for n in files if n.endswith(".pyc")}
+        assert len(headers) == 1  # one magic number: one CPython (Pyodide's)
+        runtime_magic = headers.pop()
+    dirs = sorted(n for n in names if n.endswith("/"))
+    assert names == dirs + sorted(files)
+    assert runtime_magic[2:4] == b"\r\n"
+
+
+def _rekenhulp_hook():
+    path = ROOT / "hooks" / "rekenhulp_build.py"
+    spec = importlib.util.spec_from_file_location("kmo_rekenhulp_build_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rekenhulp_page_carries_build_info_inline(built_site, build_info):
+    page = (built_site / "rekenhulp" / "index.html").read_text(encoding="utf-8")
+    head = page.split("</head>", 1)[0]
+    found = re.findall(r'<script type="application/json" id="kmo-build-info">(.*?)</script>', head, re.S)
+    assert len(found) == 1
+    assert json.loads(found[0]) == build_info
+    # The worker is started from <head> (async module), before the page is parsed.
+    assert re.search(r'<script type="module" async src="[^"]*assets/rekenhulp/start\.js">', head)
+    # Only the rekenhulp: the docs pages know nothing of Pyodide.
+    start = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "kmo-build-info" not in start and "assets/pyodide" not in start
+
+
+def test_rekenhulp_page_carries_the_default_estimate_computed_by_cpython(built_site):
+    """Visible at first paint: CPython's estimate for the form as it opens (build date)."""
+    import kmo_portefeuille
+
+    page = (built_site / "rekenhulp" / "index.html").read_text(encoding="utf-8")
+    outputs = re.findall(r'<div class="kmo-rh__output" data-kmo="output"([^>]*)>(.*?)</div>\s*</div>', page, re.S)
+    assert len(outputs) == 1
+    attrs, body = outputs[0]
+    assert 'data-state="prerendered"' in attrs and " hidden" not in attrs
+    assert "Voorlopig, berekend bij het bouwen van de site" in body
+    request = json.loads(html.unescape(re.search(r'data-request="([^"]*)"', attrs).group(1)))
+    day = re.search(r'data-peildatum="([^"]*)"', attrs).group(1)
+    hook = _rekenhulp_hook()
+    import datetime as dt
+    assert request == hook.default_request(dt.date.fromisoformat(day))
+    want = kmo_portefeuille.estimate(request)
+    if "errors" in want:
+        # The form opens empty: what is still to fill in, with links to the fields.
+        items = re.findall(r'<li><a href="#([^"]+)" data-focus="[^"]+">([^<]*)</a></li>', body)
+        assert [html.unescape(text).split(": ", 1)[1] for _, text in items] == \
+            [error["message"] for error in want["errors"]]
+        assert [fid for fid, _ in items] == ["kmo-f-" + e["field"].replace(".", "-") for e in want["errors"]]
+        assert 'data-dates="ignored"' in attrs
+    else:
+        values = dict(re.findall(r'data-result="([^"]+)" data-value="([^"]*)"', body))
+        flat = {**want, **want["deadlines"], "eligible": json.dumps(want["eligible"])}
+        assert values and all(flat[key] == value for key, value in values.items()), values
+    # The same HTML as the hook makes for that day (the markup rekenhulp.js replaces).
+    assert hook.prerender(dt.date.fromisoformat(day))["html"] in page
 
 
 def test_mkdocs_uses_the_site_url_it_was_given(built_site, build_info):
@@ -120,6 +204,7 @@ def test_a_mkdocs_warning_fails_the_build(site_build, tmp_path):
     ("lock_path", "application/json"),
     ("build_info_path", "application/json"),
     ("wheel_path", "application/zip"),
+    ("stdlib_path", "application/zip"),
 ])
 def test_server_sends_mime_types_and_cache_headers(site_url, build_info, key, mime):
     base, _, name = key.partition(":")
@@ -170,6 +255,10 @@ def test_two_builds_are_identical(subpath_builds):
     assert sorted(hashes_a) == sorted(hashes_b)
     different = [path for path in hashes_a if hashes_a[path] != hashes_b[path]]
     assert different == []
+    # The stdlib subset was made twice by Node (two dist directories, no
+    # shared cache) and came out byte-identical.
+    info = json.loads((a / "assets/kmo/build-info.json").read_text())
+    assert hashes_a[info["stdlib_path"]] == hashes_b[info["stdlib_path"]] == info["stdlib_sha256"]
 
 
 def test_site_works_under_a_sub_path(subpath_builds, site_build):

@@ -172,8 +172,16 @@ class Rekenhulp:
 
     # -- waiting -------------------------------------------------------------
     def settled(self, timeout: float = 10_000):
-        """Wait until the result area shows the answer to what the form holds now."""
+        """Wait until the result area shows the answer to what the form holds now.
+
+        The page may open with an estimate computed at build time
+        (``data-state="prerendered"``, not Python in the browser): once Python
+        is ready, wait for the live one (``data-state="live"``).
+        """
         self.page.locator('#kmo-result[aria-busy="false"]').wait_for(timeout=timeout)
+        if self.page.evaluate("() => window.kmoPortefeuille?.state.phase === 'ready'"):
+            self.page.locator('#kmo-result [data-kmo="output"][data-state="live"]').wait_for(
+                state="attached", timeout=timeout)
 
     # -- reading -------------------------------------------------------------
     def result(self, key: str):

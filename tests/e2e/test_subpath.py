@@ -66,6 +66,9 @@ def test_arriving_by_instant_navigation_under_a_sub_path(new_site_context, make_
     assert calc.workers()[0].startswith(subpath_url)
     requests = context.recorder.requests
     assert any(url.endswith("/pyodide.asm.wasm") for url in requests)
+    # The page handed build-info to the worker, also after instant navigation.
+    assert not any(url.endswith("/build-info.json") for url in requests)
+    assert page.evaluate("() => window.kmoPortefeuille.versions.boot") == "fast"
     assert all(url.startswith(subpath_url) for url in requests), [
         url for url in requests if not url.startswith(subpath_url)]
     assert calc.csp_violations() == []

@@ -8,6 +8,13 @@
 //                                           (req: a request object or its JSON text)
 //   window.kmoPortefeuille.state            {phase: "loading"|"ready"|"failed", step, steps, label, error}
 //   window.kmoPortefeuille.workersStarted   how many workers this page ever started (1)
+//   window.kmoPortefeuille.versions         {pyodide, package, boot: "fast"|"classic"} once ready
+//   (state.boot says the same: which boot path the worker used, see worker.js)
+//
+// The worker gets the page's inline build-info (<script type="application/json"
+// id="kmo-build-info"> in <head>, rendered at build time) in its first message. Once
+// Python is ready, the runtime URLs the worker fetched are posted to the
+// service worker, if one controls the page: {type: "kmo-cache-runtime", urls}.
 //   window.kmoPortefeuille.addEventListener("change", ...)   state changes
 
 const BOOT_TIMEOUT_MS = 30000;
@@ -26,13 +33,53 @@ function hasWebAssembly() {
     && typeof WebAssembly.instantiate === "function";
 }
 
+/** build-info rendered into the page at build time, or null (the worker then fetches it). */
+function inlineBuildInfo() {
+  const node = document.getElementById("kmo-build-info");
+  if (!node) {
+    return null;
+  }
+  try {
+    return JSON.parse(node.textContent);
+  } catch {
+    return null;
+  }
+}
+
+/** Let a service worker (if any) cache the runtime the worker just fetched (from the HTTP cache). */
+function offerToServiceWorker(urls) {
+  if (!urls.length || !("serviceWorker" in navigator)) {
+    return;
+  }
+  const message = { type: "kmo-cache-runtime", urls };
+  try {
+    const controller = navigator.serviceWorker.controller;
+    if (controller) {
+      controller.postMessage(message);
+      return;
+    }
+    // Not controlled (yet) on a first visit: the registration's worker, if the
+    // site registers one. Without a registration this never resolves: harmless.
+    navigator.serviceWorker.ready.then((registration) => {
+      if (registration.active) {
+        registration.active.postMessage(message);
+      }
+    }, () => {});
+  } catch {
+    // No service worker support here (e.g. an opaque origin): nothing to do.
+  }
+}
+
 function createEngine() {
   const events = new EventTarget();
   const pending = new Map();
   const started = performance.now();
-  const state = { phase: "loading", step: 0, steps: STEPS, label: "Rekenhulp laden", error: null, bootMs: null };
+  const state = {
+    phase: "loading", step: 0, steps: STEPS, label: "Rekenhulp laden", error: null, bootMs: null, boot: null,
+  };
   let nextId = 1;
   let worker = null;
+  let workerCreatedAt = null;
   let resolveReady;
   let rejectReady;
   const ready = new Promise((resolve, reject) => {
@@ -71,9 +118,18 @@ function createEngine() {
       update({ step: message.step, steps: message.steps, label: message.label });
     } else if (message.type === "ready" && state.phase === "loading") {
       clearTimeout(timer);
-      api.versions = { pyodide: message.pyodide, package: message.package };
+      api.versions = { pyodide: message.pyodide, package: message.package, boot: message.path };
+      api.runtimeUrls = message.urls || [];
+      // The worker's moments, in ms since this page's navigation start.
+      api.bootTimings = Object.fromEntries(Object.entries(message.stamps || {})
+        .map(([name, t]) => [name, Math.round(t - performance.timeOrigin)]));
+      api.bootTimings.workerCreated = Math.round(workerCreatedAt);
       resolveReady(api);
-      update({ phase: "ready", step: STEPS, label: "Klaar", bootMs: Math.round(performance.now() - started) });
+      update({
+        phase: "ready", step: STEPS, label: "Klaar", bootMs: Math.round(performance.now() - started),
+        boot: message.path,
+      });
+      offerToServiceWorker(api.runtimeUrls);
     } else if (message.type === "failed") {
       fail(message.kind, message.detail);
     } else if (message.type === "result") {
@@ -96,7 +152,7 @@ function createEngine() {
 
   function estimate(request) {
     const text = typeof request === "string" ? request : JSON.stringify(request);
-    return ready.then(() => new Promise((resolve, reject) => {
+    const send = () => new Promise((resolve, reject) => {
       if (!worker) {
         reject(new Error("kmo-portefeuille: de rekenhulp is gestopt"));
         return;
@@ -104,7 +160,11 @@ function createEngine() {
       const id = nextId++;
       pending.set(id, { resolve, reject });
       worker.postMessage({ type: "estimate", id, request: text });
-    }));
+    });
+    // While Python boots, the request goes to the worker at once: it waits
+    // there and is answered the moment Python is ready (no round trip after
+    // "ready"). A failed boot rejects it (with error.kind), as it rejects ready.
+    return state.phase === "loading" && worker ? send() : ready.then(send);
   }
 
   const api = {
@@ -113,6 +173,8 @@ function createEngine() {
     state,
     workersStarted: 0,
     versions: null,
+    runtimeUrls: [],
+    bootTimings: null,
     addEventListener: events.addEventListener.bind(events),
     removeEventListener: events.removeEventListener.bind(events),
   };
@@ -125,13 +187,33 @@ function createEngine() {
     fail("webassembly", "deze browser ondersteunt geen WebAssembly");
   } else {
     try {
-      worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "kmo-portefeuille" });
+      // The page's inline script in <head> (overrides/rekenhulp.html) may have
+      // started the worker already, while the page was still being parsed; it
+      // kept the worker's events until now.
+      const early = window.__kmoEarlyWorker;
+      window.__kmoEarlyWorker = undefined;
+      if (early && early.worker) {
+        worker = early.worker;
+        workerCreatedAt = early.at;
+      } else {
+        workerCreatedAt = performance.now();
+        worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "kmo-portefeuille" });
+        worker.postMessage({ type: "boot", info: inlineBuildInfo() });
+      }
       api.workersStarted += 1;
-      worker.onmessage = onMessage;
-      worker.onerror = (event) => {
+      const onError = (event) => {
         event.preventDefault();
         fail("download", event.message || "de rekenhulp (worker.js) kon niet laden");
       };
+      worker.onmessage = onMessage;
+      worker.onerror = onError;
+      for (const event of (early && early.events) || []) {
+        if (event.type === "error") {
+          onError(event);
+        } else {
+          onMessage(event);
+        }
+      }
     } catch (error) {
       fail("download", String(error && error.message ? error.message : error));
     }

@@ -12,6 +12,9 @@ import {
   formatAmount, formatDate, formatPercent, toContract, toDisplay, todayISO,
 } from "./format.js";
 
+// Start the worker (and so the runtime downloads) before anything else.
+engine();
+
 const FORM_ID = "kmo-rekenhulp";
 const DEBOUNCE_MS = 150;
 const MAX_RELATED = 100;
@@ -126,6 +129,7 @@ class Calculator {
     this.root.addEventListener("click", (event) => this.onClick(event));
 
     this.fill(new URLSearchParams(location.search));
+    this.checkPrerendered();
     this.renderStatus();
     this.update();
   }
@@ -349,21 +353,18 @@ class Calculator {
     this.busy(true);
     const seq = ++this.seq;
     const api = engine();
-    try {
-      await api.ready;
-    } catch {
-      if (seq === this.seq && this.timer === null) {
-        this.busy(false);
-      }
-      return; // the failure message is shown by renderStatus
-    }
-    if (seq !== this.seq || !this.form.isConnected) {
-      return;
-    }
     let response;
     try {
+      // Sent at once, also while Python boots: the worker answers it as soon
+      // as it is ready.
       response = await api.estimate(request);
     } catch (error) {
+      if (api.state.phase === "failed") {
+        if (seq === this.seq && this.timer === null) {
+          this.busy(false);
+        }
+        return; // the failure message is shown by renderStatus
+      }
       response = { errors: [{ field: "", message: `De berekening mislukte: ${error.message}` }] };
     }
     if (seq === this.seq && this.form.isConnected) {
@@ -382,6 +383,38 @@ class Calculator {
     for (const wrapper of this.form.querySelectorAll(".kmo-rh__field[data-field]")) {
       const control = wrapper.querySelector("input:not([type=checkbox]), select");
       wrapper.toggleAttribute("data-empty", Boolean(control) && control.value.trim() === "");
+    }
+  }
+
+  /**
+   * The result area may hold the estimate computed at build time for the form
+   * as it opens (hooks/rekenhulp_build.py, data-state="prerendered"). Keep it
+   * only while the form holds that same request (dates left out when the
+   * prerendered part does not depend on them); the live result replaces it.
+   */
+  checkPrerendered() {
+    const output = this.part("output");
+    if (output.dataset.state !== "prerendered") {
+      return;
+    }
+    let same = false;
+    try {
+      const strip = (request) => {
+        const copy = { ...request };
+        if (output.dataset.dates === "ignored") {
+          delete copy.application_date;
+          delete copy.start_date;
+        }
+        return JSON.stringify(copy);
+      };
+      same = strip(JSON.parse(output.dataset.request)) === strip(this.request());
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      output.hidden = true;
+      output.replaceChildren();
+      output.dataset.state = "empty";
     }
   }
 
@@ -411,6 +444,10 @@ class Calculator {
     }
     bar.hidden = true;
     status.classList.add("kmo-rh__status--failed");
+    const output = this.part("output");
+    if (output.dataset.state === "prerendered") {
+      output.hidden = true; // no preliminary figures next to "the rekenhulp could not start"
+    }
     const kind = state.error && FAILURES[state.error.kind] ? state.error.kind : "python";
     const tables = el("a", { href: new URL("hoeveel-steun/", siteRoot()).href, text: "Hoeveel steun?" });
     text.replaceChildren(
@@ -432,6 +469,7 @@ class Calculator {
     this.lastKey = key;
     const output = this.part("output");
     output.hidden = false;
+    output.dataset.state = "live";
     if (response.errors) {
       this.renderErrors(response.errors, output);
     } else {

@@ -1,13 +1,13 @@
 // List the files of python_stdlib.zip that Pyodide and kmo-portefeuille import.
 //
-//   node benchmarks/find_stdlib_modules.mjs SITE_KMO_DIR/ CASES.json
+//   node tools/find_stdlib_modules.mjs SITE_KMO_DIR/ CASES.json
 //
 // SITE_KMO_DIR: the built site's assets/kmo/<version>-<sha8>/ (lock + wheel).
 // CASES.json: a JSON list of requests, e.g. from calculator/tests:
 //   .venv/bin/python -c "import sys, json; sys.path.insert(0, 'calculator/tests');
 //     from case_data import load_cases; print(json.dumps([c.request for c in load_cases()], default=str))" > cases.json
 // Prints three groups (boot, loadPackage, package use) as zip paths; paste them
-// into benchmarks/stdlib-modules.txt.
+// into tools/stdlib-modules.txt.
 import { loadPyodide } from "pyodide";
 import fs from "node:fs";
 import path from "node:path";

@@ -2,7 +2,7 @@
 // rekenhulp needs, uncompressed (ZIP_STORED) so that HTTP gzip/brotli can
 // compress it, optionally precompiled to .pyc by Pyodide's own CPython.
 //
-//   node benchmarks/make_stdlib.mjs benchmarks/stdlib-modules.txt [--pyc [--optimize=2]] OUT.zip
+//   node tools/make_stdlib.mjs tools/stdlib-modules.txt [--pyc [--optimize=2]] OUT.zip
 //
 // The list has one fnmatch pattern per line, relative to the zip's root
 // ("json/*.py", "typing.py"); '#' starts a comment. Directory entries above
