@@ -193,6 +193,17 @@ class Rekenhulp:
     def text(self, key: str) -> str:
         return self.result(key).inner_text()
 
+    def fill_small_training(self):
+        """A person fills in a small enterprise's € 2.000 training: 30 % gives € 600."""
+        from playwright.sync_api import expect
+
+        self.field("Werknemers, in voltijdse equivalenten (VTE)").fill("12")
+        self.field("Jaaromzet in euro").fill("1.500.000")
+        self.page.get_by_label("Thema").select_option("professional_skills")
+        self.field("Prijs zonder btw, in euro").fill("2000")
+        self.settled()
+        expect(self.result("support")).to_have_text("€\u00a0600,00")
+
     def field(self, label: str):
         return self.page.get_by_label(label, exact=True)
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from playwright.sync_api import expect
 
-NBSP = "\u00a0"
 SUBPATH = "/kmo-sub/"
 
 
@@ -31,15 +29,6 @@ def subpath_url(site_build, tmp_path_factory):
     server.server_close()
 
 
-def fill_small_training(calc):
-    calc.field("Werknemers, in voltijdse equivalenten (VTE)").fill("12")
-    calc.field("Jaaromzet in euro").fill("1.500.000")
-    calc.page.get_by_label("Thema").select_option("professional_skills")
-    calc.field("Prijs zonder btw, in euro").fill("2000")
-    calc.settled()
-    expect(calc.result("support")).to_have_text(f"€{NBSP}600,00")
-
-
 def test_arriving_by_instant_navigation_under_a_sub_path(new_site_context, make_calc, subpath_url):
     """Start on the home page (no Pyodide there) and reach the rekenhulp by instant navigation."""
     context = new_site_context(base_url=subpath_url)
@@ -55,10 +44,10 @@ def test_arriving_by_instant_navigation_under_a_sub_path(new_site_context, make_
     calc.settled(timeout=35_000)
     # The page's stylesheet came along (Material adds the new page's <head> elements).
     assert page.locator(".kmo-rh").evaluate("(node) => getComputedStyle(node).display") == "grid"
-    fill_small_training(calc)
+    calc.fill_small_training()
     calc.nav("Hoeveel steun?")
     calc.nav("Rekenhulp")
-    fill_small_training(calc)
+    calc.fill_small_training()
 
     assert page.evaluate("() => window.__kmoSameDocument === true")
     assert page.evaluate("() => window.kmoPortefeuille.workersStarted") == 1

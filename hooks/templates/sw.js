@@ -1,0 +1,322 @@
+// Service worker of the kmo-portefeuille site: the rekenhulp works offline
+// after one visit, and so does every page visited before.
+//
+// Source: hooks/templates/sw.js. hooks/service_worker.py writes it to the
+// site root as sw.js (scope: the whole site, also under a sub-path such as
+// /kmo-portefeuille/), with the line `const BUILD = null;` replaced by the
+// versions of this build (from build.py's KMO_* variables). So sw.js changes
+// whenever the runtime or the package changes, and browsers install the new
+// worker; the pages register it (docs/assets/sw-register.js).
+//
+// What is cached, and how:
+//
+// * The versioned runtime and package: files directly in one of BUILD.dirs
+//   (assets/pyodide/<pyodide version>[-...]/, assets/kmo/<version>-<sha8>/).
+//   Cache first: a versioned URL never changes content. Stored when the
+//   rekenhulp fetches them, never at install: a docs page costs no byte of
+//   Pyodide. Files of other versions pass through untouched (not cached).
+// * Everything else of the site (pages, Material's assets, the rekenhulp's
+//   scripts, build-info.json, the search index): network first, the cache
+//   only when the network fails. Online nothing is ever served stale.
+// * Keys never hold a query string: the rekenhulp keeps what a visitor types
+//   in its URL's query, so a page is stored under its URL without it and,
+//   offline, served for any query. Nothing typed is stored.
+// * Cache names carry the versions and the site's path (BUILD.caches):
+//   "activate" deletes this site's caches of other versions. Pages are keyed
+//   on the versions too: an old rekenhulp page would ask for an old runtime.
+//
+// A page loaded before this worker was active (the first visit) is not
+// controlled by it, so its requests bypass "fetch". It is not claimed either
+// (a page stays controlled or not for its whole life); instead it posts
+//   {type: "kmo-cache-page", url, urls}   the page and what it loaded
+// (sw-register.js, also after each instant navigation), and the rekenhulp
+// posts, once Python is ready,
+//   {type: "kmo-cache-runtime", urls}     the runtime files its worker fetched
+// (docs/assets/rekenhulp/engine.js). The worker stores those URLs (the
+// versioned ones from the browser's HTTP cache: no second download), and
+// follows the static module graph of the scripts it stores (import ... from
+// "./x.js", import("./x.js"), new URL("./x.js", import.meta.url)), so that a
+// module worker's scripts, which the page does not list, are kept as well.
+// It answers the sender with {type: "kmo-cached", what, url, stored, failed}.
+
+/* global self, caches, fetch, Request, Response, URL */
+"use strict";
+
+const BUILD = null; // hooks/service_worker.py puts this build's versions here
+
+const ROOT = new URL("./", self.location.href); // sw.js sits at the site root
+const PREFIX = `kmo:${ROOT.pathname}:`; // this site's caches (an origin may host several)
+const NAMES = {
+  runtime: PREFIX + BUILD.caches.runtime,
+  package: PREFIX + BUILD.caches.package,
+  pages: PREFIX + BUILD.caches.pages,
+};
+const VERSIONED = /^assets\/(?:pyodide|kmo)\/[^/]+\/[^/]+$/;
+const MAX_GRAPH = 64; // module-graph files followed per message, at most
+
+const OFFLINE_PAGE = `<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Offline – Kmo-portefeuille uitgelegd</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto; padding: 0 1em; line-height: 1.5">
+<h1>Je bent offline</h1>
+<p>Deze pagina is nog niet op dit toestel bewaard. Pagina's die je eerder bezocht, en de rekenhulp
+als je die al eens gebruikte, werken ook zonder internet.</p>
+<p><a href="${ROOT.pathname}">Naar de startpagina</a> · <a href="${ROOT.pathname}rekenhulp/">Naar de rekenhulp</a></p>
+</body></html>
+`;
+
+/** The site-relative path of a URL of this site, or null (other origin, outside the scope). */
+function sitePath(url) {
+  if (url.origin !== ROOT.origin || !url.pathname.startsWith(ROOT.pathname)) {
+    return null;
+  }
+  return url.pathname.slice(ROOT.pathname.length);
+}
+
+/** "runtime" | "package" for a file of this build's versioned directories, "other-version", or null. */
+function versionedKind(path) {
+  if (!VERSIONED.test(path)) {
+    return null;
+  }
+  for (const [kind, dirs] of Object.entries(BUILD.dirs)) {
+    if (dirs.some((dir) => path.startsWith(dir) && !path.slice(dir.length).includes("/"))) {
+      return kind;
+    }
+  }
+  return "other-version";
+}
+
+/** The URL without query and fragment: the cache key (nothing typed in a key). */
+function bare(href) {
+  const url = new URL(href);
+  url.search = "";
+  url.hash = "";
+  return url.href;
+}
+
+function cacheable(response) {
+  return response && response.status === 200 && response.type === "basic";
+}
+
+/** Store a response under its bare URL; a response fetched with a query is stored without its URL. */
+async function store(cacheName, request, response) {
+  const key = bare(request.url);
+  let copy = response.clone();
+  if (key !== request.url || (copy.url && copy.url !== key)) {
+    copy = new Response(await copy.blob(), {
+      status: copy.status, statusText: copy.statusText, headers: copy.headers,
+    });
+  }
+  const cache = await caches.open(cacheName);
+  await cache.put(key, copy);
+}
+
+async function lookup(cacheName, href) {
+  const cache = await caches.open(cacheName);
+  // Keys are bare URLs without request headers; a static host's "Vary:
+  // Accept-Encoding" says nothing about what is stored.
+  return cache.match(bare(href), { ignoreVary: true });
+}
+
+// -- lifecycle --------------------------------------------------------------
+
+self.addEventListener("install", (event) => {
+  // Nothing is fetched at install: a docs page that registers this worker
+  // costs sw.js only. The new version takes over at once; old caches go below.
+  event.waitUntil(self.skipWaiting());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const keep = new Set(Object.values(NAMES));
+    for (const name of await caches.keys()) {
+      if (name.startsWith(PREFIX) && !keep.has(name)) {
+        await caches.delete(name);
+      }
+    }
+  })());
+});
+
+// -- requests ---------------------------------------------------------------
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || request.headers.has("range")) {
+    return;
+  }
+  if (request.cache === "only-if-cached" && request.mode !== "same-origin") {
+    return;
+  }
+  const url = new URL(request.url);
+  const path = sitePath(url);
+  if (path === null) {
+    return; // other hosts and other sites of this origin: not ours
+  }
+  const kind = versionedKind(path);
+  if (kind === "other-version") {
+    return; // another build's runtime: straight to the network, never stored
+  }
+  if (kind) {
+    event.respondWith(cacheFirst(event, NAMES[kind]));
+  } else {
+    event.respondWith(networkFirst(event));
+  }
+});
+
+async function cacheFirst(event, cacheName) {
+  const request = event.request;
+  const hit = await lookup(cacheName, request.url);
+  if (hit) {
+    return hit;
+  }
+  const response = await fetch(request);
+  if (cacheable(response)) {
+    event.waitUntil(store(cacheName, request, response).catch(() => {}));
+  }
+  return response;
+}
+
+async function networkFirst(event) {
+  const request = event.request;
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    const hit = await lookup(NAMES.pages, request.url);
+    if (hit) {
+      return hit;
+    }
+    if (request.mode === "navigate") {
+      return new Response(OFFLINE_PAGE, {
+        status: 503, statusText: "Offline", headers: { "Content-Type": "text/html; charset=utf-8" },
+      });
+    }
+    throw error;
+  }
+  if (cacheable(response)) {
+    event.waitUntil(store(NAMES.pages, request, response).catch(() => {}));
+  }
+  return response;
+}
+
+// -- what an uncontrolled page offers ------------------------------------------
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  let job;
+  if (data.type === "kmo-cache-page") {
+    job = cacheUrls([data.url, ...(data.urls || [])], "page");
+  } else if (data.type === "kmo-cache-runtime") {
+    job = cacheUrls(data.urls || [], "runtime");
+  } else {
+    return;
+  }
+  event.waitUntil(job.then((report) => {
+    if (event.source) {
+      event.source.postMessage({ type: "kmo-cached", what: data.type === "kmo-cache-page" ? "page" : "runtime",
+        url: data.url ? bare(data.url) : null, ...report });
+    }
+  }));
+});
+
+/** Where a URL offered by a page goes: [cache name, fetch options] or null (not ours, or with a query). */
+function destination(href) {
+  let url;
+  try {
+    url = new URL(href, ROOT);
+  } catch {
+    return null;
+  }
+  const path = sitePath(url);
+  if (path === null || url.search || url.protocol !== ROOT.protocol) {
+    return null;
+  }
+  const kind = versionedKind(path);
+  if (kind === "other-version") {
+    return null;
+  }
+  // Versioned files come from the HTTP cache as they are; anything else is
+  // revalidated (the page may hold an older copy than the server).
+  return kind ? [NAMES[kind], "force-cache"] : [NAMES.pages, "no-cache"];
+}
+
+async function cacheUrls(hrefs, what) {
+  const seen = new Set();
+  const queue = [];
+  for (const href of hrefs) {
+    if (typeof href === "string") {
+      queue.push(what === "page" ? bareOrNull(href) : href);
+    }
+  }
+  let stored = 0;
+  let failed = 0;
+  let followed = 0;
+  while (queue.length) {
+    const href = queue.shift();
+    if (!href || seen.has(href)) {
+      continue;
+    }
+    seen.add(href);
+    const target = destination(href);
+    if (!target) {
+      continue;
+    }
+    const [cacheName, mode] = target;
+    const url = new URL(href, ROOT).href;
+    try {
+      const known = await lookup(cacheName, url);
+      let response = null;
+      if (!known || mode === "no-cache") {
+        response = await fetch(url, { cache: mode, credentials: "same-origin" });
+        if (!cacheable(response)) {
+          failed += 1;
+          continue;
+        }
+        await store(cacheName, new Request(url), response);
+        stored += 1;
+      }
+      if (followed < MAX_GRAPH && isScript(url) && cacheName === NAMES.pages) {
+        const text = await (response || known).clone().text();
+        for (const next of moduleReferences(text, url)) {
+          followed += 1;
+          queue.push(next);
+        }
+      }
+    } catch {
+      failed += 1;
+    }
+  }
+  return { stored, failed };
+}
+
+function bareOrNull(href) {
+  try {
+    return bare(new URL(href, ROOT).href);
+  } catch {
+    return null;
+  }
+}
+
+function isScript(href) {
+  return /\.m?js$/.test(new URL(href).pathname);
+}
+
+const REFERENCES = [
+  /\b(?:import|export)\b[^"'`;]*?\bfrom\s*["'](\.{1,2}\/[^"'?#\s]+)["']/g, // import x from "./x.js"
+  /\bimport\s*\(?\s*["'](\.{1,2}\/[^"'?#\s]+)["']/g, // import "./x.js", import("./x.js")
+  /\bnew\s+URL\(\s*["'](\.{1,2}\/[^"'?#\s]+)["']\s*,\s*import\.meta\.url\s*\)/g, // new URL("./x.js", import.meta.url)
+];
+
+/** Relative module specifiers (and worker scripts) a script names literally. */
+function moduleReferences(text, base) {
+  const found = [];
+  for (const pattern of REFERENCES) {
+    for (const match of text.matchAll(pattern)) {
+      const url = new URL(match[1], base);
+      if (/\.m?js$/.test(url.pathname)) {
+        found.push(url.href);
+      }
+    }
+  }
+  return found;
+}

@@ -1,0 +1,446 @@
+"""The service worker: the rekenhulp works offline after one visit.
+
+sw.js (hooks/service_worker.py from hooks/templates/sw.js) sits at the site
+root and is registered by every page (docs/assets/sw-register.js). These tests
+serve a copy of the built site/ themselves, under a sub-path as on GitHub
+Pages (its pages link relatively, so it works there), on a server they can
+stop: offline = that server down AND the context offline (Playwright's
+set_offline alone does not cover what a service worker fetches itself). In
+the copy a test can publish "the next version" of sw.js. Every request the
+server gets is logged, the service worker's own included.
+
+Service workers and the HTTP cache need a persistent browser profile: each
+scenario launches the test browser with a fresh one. One Pyodide boot online
+(the rekenhulp as the first page a visitor ever opens: not controlled by the
+service worker yet), two offline (a reload, a shared link).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+
+import kmo_portefeuille
+import pytest
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
+SUBPATH = "/kmo-portefeuille/"
+NBSP = "\u00a0"
+#: A small enterprise's € 2.000 training, as a shared link holds it (600,00 support).
+SHARED_QUERY = ("?service=training&theme=professional_skills&enterprise.fte=12"
+                "&enterprise.turnover=1500000&cost=2000&vat_rate=0.21")
+TYPED = "7351937"  # typed into the form (a cost): must not reach any cache
+
+CSP_LISTENER = """
+if (!window.__kmoCspViolations) {
+  window.__kmoCspViolations = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    window.__kmoCspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+  });
+}
+"""
+
+#: {cache name: [[url, response url, content type], ...]}
+CACHES_JS = """async () => {
+  const out = {};
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    out[name] = [];
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      out[name].push([request.url, response.url, response.headers.get("content-type") || ""]);
+    }
+  }
+  return out;
+}"""
+
+CONTROLLER_JS = "() => navigator.serviceWorker.controller && navigator.serviceWorker.controller.scriptURL"
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hook = _load("kmo_service_worker_hook", ROOT / "hooks" / "service_worker.py")
+build_py = _load("kmo_site_build_offline", ROOT / "build.py")  # export_env: what MkDocs gets
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SiteServer:
+    """site/ under SUBPATH on a fixed port, logging every path; stop() and start() again."""
+
+    def __init__(self, site_build, directory: Path):
+        self.site_build = site_build
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}{SUBPATH}"
+        self.log: list[str] = []
+        self.server = None
+
+    def start(self):
+        log = self.log
+
+        class Handler(self.site_build.SiteHandler):
+            base_path = SUBPATH
+            quiet = True
+
+            def log_request(self, code="-", size="-"):
+                log.append(self.path.split("?", 1)[0][len(SUBPATH) - 1:])
+
+        self.server = self.site_build.ThreadingHTTPServer(
+            ("127.0.0.1", self.port), partial(Handler, directory=str(self.directory)))
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+@pytest.fixture(scope="module")
+def server(site_build, built_site, tmp_path_factory):
+    assert (built_site / "sw.js").is_file(), "site/sw.js is missing: build with build.py"
+    # A copy: the tests change its sw.js, and a rebuild of site/ meanwhile does not disturb them.
+    root = tmp_path_factory.mktemp("offline") / "site"
+    shutil.copytree(built_site, root)
+    server = SiteServer(site_build, root)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def launch(browser_type, browser_type_launch_args, server, tmp_path_factory):
+    """Launch the test browser with a fresh persistent profile (closed after the module)."""
+    contexts = []
+
+    def make():
+        profile = tmp_path_factory.mktemp("profile")
+        context = browser_type.launch_persistent_context(
+            str(profile), **browser_type_launch_args, base_url=server.url, service_workers="allow",
+            viewport={"width": 1280, "height": 900}, locale="nl-BE", timezone_id="Europe/Brussels")
+        context.add_init_script(CSP_LISTENER)
+        context.errors = []
+        context.on("page", lambda page: page.on("pageerror", lambda error: context.errors.append(str(error))))
+        for page in context.pages:
+            page.on("pageerror", lambda error: context.errors.append(str(error)))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@contextmanager
+def offline(context, server):
+    server.stop()
+    context.set_offline(True)
+    try:
+        yield
+    finally:
+        context.set_offline(False)
+        server.start()
+
+
+def runtime_paths(paths) -> list[str]:
+    """Paths inside a versioned directory (assets/pyodide/<v>/..., assets/kmo/<v>-<sha8>/...)."""
+    return [p for p in paths if re.match(r"^/assets/(pyodide|kmo)/[^/]+/", p)]
+
+
+def wait_for_cached(page, what: str, timeout: float = 30_000):
+    page.wait_for_function(
+        "(what) => (window.kmoServiceWorker?.cached || []).some((answer) => answer.what === what)",
+        arg=what, timeout=timeout)
+    return [a for a in page.evaluate("window.kmoServiceWorker.cached") if a["what"] == what]
+
+
+def build_info_env(info: dict) -> dict:
+    """The KMO_* variables build.py exports for this build info while MkDocs runs."""
+    return build_py.export_env(info, Path("build-info.json"))
+
+
+def names_for(build_info) -> dict:
+    """The cache names (without the site prefix) the hook makes for this build info."""
+    return hook.build_values(build_info_env(build_info))["caches"]
+
+
+def settled(page, timeout=10_000):
+    page.locator('#kmo-result[aria-busy="false"]').wait_for(timeout=timeout)
+    page.locator('#kmo-result [data-kmo="output"][data-state="live"]').wait_for(state="attached", timeout=timeout)
+
+
+# --- the hook -----------------------------------------------------------------------
+
+
+def test_the_built_service_worker_carries_this_builds_versions(built_site, build_info):
+    text = (built_site / "sw.js").read_text(encoding="utf-8")
+    found = re.findall(r"^const BUILD = (\{.*?\});", text, re.M)
+    assert len(found) == 1 and not re.search(r"^const BUILD = null", text, re.M)
+    values = json.loads(found[0])
+    assert values == hook.build_values(build_info_env(build_info))
+    assert text == hook.render(values)  # the template, with nothing else changed
+    assert values["dirs"]["runtime"][0].startswith(build_info["runtime_dir"].rstrip("/"))
+    assert build_info["runtime_dir"] in values["dirs"]["runtime"]
+    assert values["dirs"]["package"] == [build_info["kmo_dir"]]
+    if build_info.get("stdlib_path"):
+        assert build_info["stdlib_path"].rsplit("/", 1)[0] + "/" in values["dirs"]["runtime"]
+    pyodide, package = build_info["pyodide_version"], build_info["package_version"]
+    sha8 = build_info["wheel_sha256"][:8]
+    caches = values["caches"]
+    assert caches["runtime"].startswith(f"runtime-{pyodide}")
+    assert caches["package"] == f"package-{package}-{sha8}"
+    assert pyodide in caches["pages"] and f"{package}-{sha8}" in caches["pages"]
+
+
+def test_the_hook_fails_the_build_without_the_versions(build_info):
+    env = build_info_env(build_info)
+    for name in hook.REQUIRED:
+        with pytest.raises(hook.PluginError, match=name):
+            hook.build_values({k: v for k, v in env.items() if k != name})
+    with pytest.raises(hook.PluginError, match="KMO_KMO_DIR"):
+        hook.build_values({**env, "KMO_PACKAGE_VERSION": "9.9.9"})
+    # A plain `mkdocs build` (no build.py, no runtime in the site) is the one
+    # case without a service worker; build.py's own builds never are.
+    assert hook.plain_mkdocs({}) and not hook.plain_mkdocs(env)
+    assert not hook.plain_mkdocs({"KMO_BUILD_INFO": "build-info.json"})
+
+
+def test_cache_names_follow_the_versions(build_info):
+    names = names_for(build_info)
+    package_bump = {**build_info, "package_version": build_info["package_version"] + ".post1"}
+    package_bump = json.loads(json.dumps(package_bump).replace(
+        build_info["kmo_dir"], f"assets/kmo/{package_bump['package_version']}-{build_info['wheel_sha256'][:8]}/"))
+    bumped = names_for(package_bump)
+    assert bumped["runtime"] == names["runtime"]  # same Pyodide: its cache stays
+    assert bumped["package"] != names["package"] and bumped["pages"] != names["pages"]
+    pyodide_bump = json.loads(json.dumps(build_info).replace(
+        build_info["pyodide_version"], build_info["pyodide_version"] + "1"))
+    assert names_for(pyodide_bump)["runtime"] != names["runtime"]
+
+
+# --- a docs page -----------------------------------------------------------------------
+
+
+def test_a_docs_page_registers_the_worker_fetches_no_runtime_and_works_offline(launch, server):
+    context = launch()
+    page = context.pages[0] if context.pages else context.new_page()
+    del server.log[:]
+    page.goto("hoeveel-steun/")
+    page.wait_for_function("() => Boolean(window.kmoServiceWorker)")
+    registration = page.evaluate("window.kmoServiceWorker.ready.then((r) => r.scope)")
+    assert registration == server.url
+    answers = wait_for_cached(page, "page")
+    assert answers[0]["url"] == server.url + "hoeveel-steun/" and answers[0]["failed"] == 0
+    # The page is not controlled on the first visit; from the next load on it is.
+    page.reload()
+    assert page.evaluate(CONTROLLER_JS) == server.url + "sw.js"
+    # Another origin (same server, other host name): the worker leaves it alone.
+    other = server.url.replace("127.0.0.1", "localhost")
+    page.evaluate("(url) => fetch(url, {mode: 'no-cors'}).catch(() => null)", other + "sitemap.xml")
+
+    assert "/sw.js" in server.log
+    assert runtime_paths(server.log) == [], "a docs page must not fetch any file of the runtime"
+    stored = page.evaluate(CACHES_JS)
+    assert list(stored) and all(name.startswith(f"kmo:{SUBPATH}:pages-") for name in stored), list(stored)
+    urls = [url for entries in stored.values() for url, _, _ in entries]
+    assert server.url + "hoeveel-steun/" in urls
+    assert not [u for u in urls if "/assets/pyodide/" in u or re.search(r"/assets/kmo/[^/]+/", u)]
+    assert not [u for u in urls if not u.startswith(server.url)]
+
+    # Offline, the page visited before (and its stylesheets) come from the cache.
+    with offline(context, server):
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Hoeveel steun?")
+        assert page.evaluate("""() => [...document.styleSheets].some(
+            (sheet) => sheet.href && sheet.href.includes('/assets/stylesheets/main.') && sheet.cssRules.length > 0)""")
+    assert not context.errors
+    context.close()
+
+
+# --- the rekenhulp ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def visited(launch, server, build_info, timings):
+    """One online visit to the rekenhulp in a fresh profile (the first page ever), and a docs page."""
+    context = launch()
+    page = context.pages[0] if context.pages else context.new_page()
+    page.set_default_timeout(15_000)
+    del server.log[:]
+    started = time.perf_counter()
+    page.goto("rekenhulp/")
+    settled(page, timeout=35_000)
+    timings["offline_test_first_visit_s"] = round(time.perf_counter() - started, 2)
+    assert page.evaluate(CONTROLLER_JS) is None  # the first visit: not controlled
+    wait_for_cached(page, "page")
+    runtime = wait_for_cached(page, "runtime")
+    docs = context.new_page()
+    docs.goto("wie-komt-in-aanmerking/")  # a second page, online: controlled
+    assert docs.evaluate(CONTROLLER_JS) == server.url + "sw.js"
+    return {"context": context, "page": page, "docs": docs, "runtime": runtime, "log": list(server.log)}
+
+
+def test_one_visit_stores_runtime_package_and_pages_under_versioned_names(visited, server, build_info):
+    page = visited["page"]
+    assert visited["runtime"][0]["failed"] == 0 and visited["runtime"][0]["stored"] >= 4
+    stored = page.evaluate(CACHES_JS)
+    names = {kind: f"kmo:{SUBPATH}:{name}" for kind, name in names_for(build_info).items()}
+    assert set(stored) == set(names.values()), list(stored)
+    for name in stored:
+        assert build_info["pyodide_version"] in name or build_info["package_version"] in name, name
+    urls = {kind: [url for url, _, _ in stored[name]] for kind, name in names.items()}
+    base = server.url
+    assert base + build_info["runtime_dir"] + "pyodide.asm.wasm" in urls["runtime"]
+    assert base + build_info["pyodide_module"] in urls["runtime"]
+    assert base + build_info["wheel_path"] in urls["package"]
+    assert base + "rekenhulp/" in urls["pages"]
+    assert all(url.startswith(base + build_info["kmo_dir"]) for url in urls["package"])
+    # The runtime was stored from the HTTP cache: the server sent each file once.
+    fetched = runtime_paths(visited["log"])
+    assert fetched and len(fetched) == len(set(fetched)), fetched
+
+
+def test_offline_the_rekenhulp_reloads_and_computes_with_python(visited, server, timings, build_info):
+    context, page = visited["context"], visited["page"]
+    with offline(context, server):
+        started = time.perf_counter()
+        page.reload()
+        settled(page, timeout=35_000)
+        timings["offline_reload_s"] = round(time.perf_counter() - started, 2)
+        assert page.evaluate(CONTROLLER_JS) == server.url + "sw.js"
+        versions = page.evaluate("window.kmoPortefeuille.versions")
+        assert versions["pyodide"] == build_info["pyodide_version"]
+        assert versions["package"] == build_info["package_version"]
+        # Python answers what is typed now.
+        page.get_by_label("Werknemers, in voltijdse equivalenten (VTE)", exact=True).fill("12")
+        page.get_by_label("Jaaromzet in euro", exact=True).fill("1.500.000")
+        page.get_by_label("Thema").select_option("professional_skills")
+        page.get_by_label("Prijs zonder btw, in euro", exact=True).fill(TYPED)
+        today = page.get_by_label("Datum van de steunaanvraag").input_value()
+        want = kmo_portefeuille.estimate({
+            "application_date": today, "start_date": today, "service": "training",
+            "theme": "professional_skills", "enterprise": {"fte": "12", "turnover": "1500000"},
+            "cost": TYPED, "vat_rate": "0.21"})
+        expect(page.locator('[data-result="support"]')).to_have_attribute("data-value", want["support"])
+        expect(page.locator('[data-result="own_share"]')).to_have_attribute("data-value", want["own_share"])
+        assert page.evaluate("window.__kmoCspViolations") == []
+
+
+def test_offline_a_shared_link_fills_the_form_and_computes(visited, server, timings):
+    context, page = visited["context"], visited["page"]
+    with offline(context, server):
+        started = time.perf_counter()
+        page.goto("rekenhulp/" + SHARED_QUERY)
+        settled(page, timeout=35_000)
+        timings["offline_shared_link_s"] = round(time.perf_counter() - started, 2)
+        assert "enterprise.turnover=1500000" in page.url  # the form state stays in the URL
+        expect(page.get_by_label("Jaaromzet in euro", exact=True)).to_have_value("1.500.000")
+        expect(page.get_by_label("Prijs zonder btw, in euro", exact=True)).to_have_value("2.000")
+        expect(page.locator('[data-result="support"]')).to_have_text(f"€{NBSP}600,00")
+        assert page.evaluate("window.kmoPortefeuille.state.phase") == "ready"
+
+
+def test_offline_pages_visited_before_load_and_others_say_offline(visited, server):
+    context, docs = visited["context"], visited["docs"]
+    with offline(context, server):
+        docs.reload()
+        expect(docs.get_by_role("heading", level=1)).to_contain_text("Wie komt in aanmerking?")
+        response = docs.goto("disclaimer/")  # never visited
+        assert response.status == 503
+        expect(docs.get_by_role("heading", level=1)).to_contain_text("Je bent offline")
+
+
+def test_no_cache_holds_a_query_or_anything_typed(visited, server):
+    page = visited["docs"]
+    # Online, controlled: a page opened with a query (as a search result link
+    # has one), and a page fetched with one (as instant navigation does).
+    page.goto(f"veelgestelde-vragen/?h={TYPED}")
+    page.evaluate("(url) => fetch(url).then((r) => r.text())", f"{server.url}bronnen/?cost={TYPED}")
+    deadline = time.monotonic() + 10
+    while True:
+        urls = [url for entries in page.evaluate(CACHES_JS).values() for url, _, _ in entries]
+        if {server.url + "veelgestelde-vragen/", server.url + "bronnen/"} <= set(urls):
+            break
+        assert time.monotonic() < deadline, urls
+        page.wait_for_timeout(100)
+
+    stored = page.evaluate(CACHES_JS)
+    for entries in stored.values():
+        for url, response_url, _ in entries:
+            assert "?" not in url and "?" not in response_url, (url, response_url)
+    texts = page.evaluate("""async (typed) => {
+      const found = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+          const response = await cache.match(request);
+          const type = response.headers.get("content-type") || "";
+          if (/html|json|javascript|css|xml/.test(type) && (await response.text()).includes(typed)) {
+            found.push(request.url);
+          }
+        }
+      }
+      return found;
+    }""", TYPED)
+    assert texts == []
+
+
+def test_a_new_version_deletes_the_caches_of_the_old_one(visited, server, build_info):
+    """Publish sw.js for another package, then another Pyodide: activate deletes what is old."""
+    page = visited["docs"]
+    page.goto("wie-komt-in-aanmerking/")  # online again
+    old = {kind: f"kmo:{SUBPATH}:{name}" for kind, name in names_for(build_info).items()}
+    # Caches that are not this site's: another site on the same origin, another app.
+    page.evaluate(f"Promise.all([caches.open('kmo:/another-site/:pages-1'), caches.open('unrelated')])")
+
+    def publish(info):
+        (server.directory / "sw.js").write_text(hook.render(hook.build_values(build_info_env(info))),
+                                                encoding="utf-8")
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        new = {kind: f"kmo:{SUBPATH}:{name}" for kind, name in names_for(info).items()}
+        # Activated once no cache of this site is left but the new version's.
+        deadline = time.monotonic() + 15
+        while True:
+            names = set(page.evaluate("caches.keys()"))
+            ours = {name for name in names if name.startswith(f"kmo:{SUBPATH}:")}
+            if ours <= set(new.values()) or time.monotonic() > deadline:
+                return new, names
+            page.wait_for_timeout(100)
+
+    package = build_info["package_version"] + ".post1"
+    next_package = json.loads(json.dumps({**build_info, "package_version": package}).replace(
+        build_info["kmo_dir"], f"assets/kmo/{package}-{build_info['wheel_sha256'][:8]}/"))
+    new, names = publish(next_package)
+    assert old["package"] not in names and old["pages"] not in names
+    assert old["runtime"] in names  # the same Pyodide: kept
+    assert {"kmo:/another-site/:pages-1", "unrelated"} <= names
+    assert not [n for n in names if n.startswith(f"kmo:{SUBPATH}:") and n not in new.values()], names
+
+    old = new
+    next_pyodide = json.loads(json.dumps(next_package).replace(
+        build_info["pyodide_version"], build_info["pyodide_version"] + "1"))
+    new, names = publish(next_pyodide)
+    assert not [n for n in names if n.startswith(f"kmo:{SUBPATH}:") and n not in new.values()], names
+    assert old["runtime"] not in names
+    assert {"kmo:/another-site/:pages-1", "unrelated"} <= names
+    assert not visited["context"].errors
