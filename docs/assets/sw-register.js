@@ -73,9 +73,19 @@ function start() {
 }
 
 if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+  // On the rekenhulp, register only once Python is ready: installing the worker
+  // and offering it the page's files would share the 2 cores with Python's start.
+  const afterPython = () => {
+    const engine = window.kmoPortefeuille;
+    if (engine && engine.ready) {
+      engine.ready.then(() => setTimeout(start, 500), () => start());
+    } else {
+      start();
+    }
+  };
   if (document.readyState === "complete") {
-    start();
+    afterPython();
   } else {
-    window.addEventListener("load", start, { once: true });
+    window.addEventListener("load", afterPython, { once: true });
   }
 }

@@ -154,6 +154,10 @@ def launch(browser_type, browser_type_launch_args, server, tmp_path_factory):
 @contextmanager
 def offline(context, server):
     server.stop()
+    # Empty the browser's HTTP cache too: offline, only the service worker's
+    # copies may answer (on GitHub Pages the HTTP cache goes stale in 10 minutes).
+    page = context.pages[0] if context.pages else context.new_page()
+    context.new_cdp_session(page).send("Network.clearBrowserCache")
     context.set_offline(True)
     try:
         yield
