@@ -20,8 +20,8 @@ page gets at build time so that it is useful before Python runs in the browser.
   ready, and hides it at once when the form holds another request (a link
   with a query, another day for a result that depends on the dates).
 
-"Today" is ``KMO_PEILDATUM`` (JJJJ-MM-DD) when set, else the build date: the
-same rule as hooks/kmo_tables.py's ``peildatum()``.
+"Today" is hooks/kmo_tables.py's ``peildatum()`` (``KMO_PEILDATUM`` or the
+build date), so the tables and the prerender agree on the day.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from html import escape
 
 import kmo_portefeuille
 from kmo_portefeuille import format_amount, format_date, format_percentage
+from kmo_tables import peildatum  # MkDocs puts hooks/ on sys.path while it loads a hook
 
 TEMPLATE = "rekenhulp.html"
 
@@ -50,11 +51,6 @@ LABELS = {
     "support_used_this_year": "Steun die je onderneming dit kalenderjaar al kreeg, in euro",
 }
 SIZE_WORDS = {"small": "kleine onderneming", "medium": "middelgrote onderneming", "large": "grote onderneming"}
-
-
-def peildatum() -> _dt.date:
-    text = os.environ.get("KMO_PEILDATUM")
-    return _dt.date.fromisoformat(text) if text else _dt.date.today()
 
 
 def default_request(day: _dt.date) -> dict:

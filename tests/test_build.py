@@ -10,6 +10,7 @@ import importlib.util
 import json
 import re
 import socket
+import sys
 import urllib.error
 import urllib.request
 import zipfile
@@ -125,7 +126,11 @@ def _rekenhulp_hook():
     path = ROOT / "hooks" / "rekenhulp_build.py"
     spec = importlib.util.spec_from_file_location("kmo_rekenhulp_build_test", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(path.parent))  # as MkDocs loads hooks: siblings importable
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
     return module
 
 

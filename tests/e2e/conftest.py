@@ -105,6 +105,25 @@ def new_site_context(browser, site_url):
         context.close()
 
 
+@pytest.fixture
+def context_without_runtime(new_site_context):
+    """A context in which pyodide.asm.wasm never arrives (requests held, answered
+    with an abort when the test ends): Python stays loading for as long as the test needs."""
+    held = []
+
+    def make():
+        context = new_site_context()
+        context.route("**/pyodide.asm.wasm", lambda route: held.append(route))  # never answered while the test runs
+        return context
+
+    yield make
+    for route in held:
+        try:
+            route.abort()
+        except Exception:  # the page is gone
+            pass
+
+
 @pytest.fixture(scope="session")
 def calc_context(new_site_context):
     return new_site_context(permissions=["clipboard-read", "clipboard-write"])

@@ -79,12 +79,10 @@ def test_without_the_stdlib_subset_it_falls_back_to_the_classic_path(new_site_co
     calc.page.close()
 
 
-def test_the_build_time_estimate_shows_until_python_is_ready(new_site_context, make_calc):
+def test_the_build_time_estimate_shows_until_python_is_ready(context_without_runtime, make_calc):
     """With the runtime held back, the page shows the prerendered estimate (the
     form as it opens), marked preliminary; a link with other data hides it."""
-    context = new_site_context()
-    held = []
-    context.route("**/pyodide.asm.wasm", lambda route: held.append(route))  # never answered
+    context = context_without_runtime()
     calc = make_calc(context)
     calc.open(ready=False)
     output = calc.page.locator('[data-kmo="output"]')
@@ -98,8 +96,3 @@ def test_the_build_time_estimate_shows_until_python_is_ready(new_site_context, m
     calc.open("?cost=2000", ready=False)
     expect(calc.page.locator('[data-kmo="output"]')).to_be_hidden()
     calc.page.close()
-    for route in held:
-        try:
-            route.abort()
-        except Exception:  # the page is gone
-            pass

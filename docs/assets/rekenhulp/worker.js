@@ -60,17 +60,18 @@ function describe(error) {
   return String((error && (error.message || error)) || "onbekende fout");
 }
 
-async function fetchJson(url) {
+// A same-site file, or a BootError("download") saying which one failed and why.
+async function fetchOk(href, init = {}) {
   let response;
   try {
-    response = await fetch(url, { cache: "no-cache" });
+    response = await fetch(href, init);
   } catch (error) {
-    throw new BootError("download", `${url}: ${describe(error)}`);
+    throw new BootError("download", `${href}: ${describe(error)}`);
   }
   if (!response.ok) {
-    throw new BootError("download", `${url}: HTTP ${response.status}`);
+    throw new BootError("download", `${href}: HTTP ${response.status}`);
   }
-  return response.json();
+  return response;
 }
 
 // Pyodide 314 only logs a failed runtime download ("wasm instantiation
@@ -144,7 +145,7 @@ async function loadPython(given) {
   progress(1, "Rekenhulp voorbereiden");
   // build-info from the page (inlined at build time) saves a no-cache round
   // trip before the runtime downloads start; fetched when the page had none.
-  const info = given && given.runtime_dir ? given : await fetchJson(BUILD_INFO);
+  const info = given && given.runtime_dir ? given : await (await fetchOk(BUILD_INFO, { cache: "no-cache" })).json();
   const url = (path) => new URL(path, SITE_ROOT).href;
   fastOnly = new Set(info.stdlib_path ? [url(info.stdlib_path), url(info.wheel_path)] : []);
   const fastAborted = new Promise((resolve, reject) => {
@@ -222,7 +223,6 @@ function boot(info) {
 //   sha256 check. loadPyodide can run a second time in the same worker.
 //
 // `urls`: what the path fetched (absolute), for a service worker to cache.
-
 //
 // Options: progress(step, label); phase(name) is called with "fast" or
 // "classic" when a path starts; fastAborted, a Promise that rejects when a
@@ -251,7 +251,7 @@ async function bootPython(info, siteRoot, { progress = () => {}, phase = () => {
         stdLibURL: url(info.stdlib_path),
         // Our lock instead of the runtime's 119 kB one (loadPyodide always
         // reads a lock and checks its abi_version), fetched in parallel.
-        lockFileContents: fetchText(url(info.lock_path)),
+        lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
         packageBaseUrl: new URL(".", url(info.lock_path)).href,
         ...quiet,
       }));
@@ -283,8 +283,7 @@ async function bootPython(info, siteRoot, { progress = () => {}, phase = () => {
   try {
     module = pyodide.pyimport("kmo_portefeuille");
   } catch (error) {
-    throw Object.assign(new Error(`${info.package_name}: ${problems.join("; ") || error.message}`),
-      { kind: "download" });
+    throw new BootError("download", `${info.package_name}: ${problems.join("; ") || describe(error)}`);
   }
   return {
     pyodide, module, path: "classic",
@@ -294,19 +293,7 @@ async function bootPython(info, siteRoot, { progress = () => {}, phase = () => {
 
 async function fetchBytes(href, sha256hex) {
   const init = sha256hex ? { integrity: "sha256-" + hexToBase64(sha256hex) } : {};
-  const response = await fetch(href, init);
-  if (!response.ok) {
-    throw new Error(`${href}: HTTP ${response.status}`);
-  }
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-async function fetchText(href) {
-  const response = await fetch(href);
-  if (!response.ok) {
-    throw new Error(`${href}: HTTP ${response.status}`);
-  }
-  return response.text();
+  return new Uint8Array(await (await fetchOk(href, init)).arrayBuffer());
 }
 
 function hexToBase64(hex) {
