@@ -513,15 +513,13 @@ def prerendered(site: Path) -> str:
     block = re.search(r'<div class="kmo-rh__output"[^>]*data-state="prerendered"[^>]*>(.*?)</div>\s*</div>',
                       html, re.S)
     if block:
-        body = block.group(1)
-        values = re.findall(r'data-result="([^"]+)" data-value="([^"]*)"', body)
-        if values:
-            shown = ", ".join(f"{k}={v}" for k, v in values[:3])
-            return f"yes: the HTML has a prerendered result (data-state=prerendered; {shown}, ...)"
-        missing = len(re.findall(r"<li>", body))
-        return ("yes: the HTML has the prerendered answer for the form as it opens "
-                f"(data-state=prerendered): the form opens empty, so it is the list of {missing} "
-                "fields still to fill in (\"Nog in te vullen\"), computed by kmo_portefeuille at build time")
+        values = dict(re.findall(r'data-result="([^"]+)" data-value="([^"]*)"', block.group(1)))
+        if "support" in values:
+            return ("yes: the HTML holds the estimate for the example the form opens with "
+                    f"(support {values['support']}, own share {values.get('own_share')}, "
+                    f"rate {values.get('rate')}; data-state=prerendered), computed by kmo_portefeuille "
+                    "at build time and drawn by the page's own view.js; the live result replaces it")
+        return "no: the prerendered block has no support figure"
     for tag in re.findall(r"<[^>]*data-result=\"support\"[^>]*>", html):
         value = re.search(r'data-value="([^"]*)"', tag)
         if value:

@@ -7,18 +7,21 @@ page gets at build time so that it is useful before Python runs in the browser.
   id="kmo-build-info">`` in the page's ``<head>`` (data, never executed:
   the CSP needs no hash for it; in ``<head>`` because Material's instant
   navigation re-creates the *content's* inline scripts without their
-  ``type``). The page hands it to the worker in its first
-  message, so the worker fetches the runtime at once instead of first
-  fetching ``build-info.json`` (which it still does when this is absent).
-* ``kmo_prerender``: the result area's HTML for the form as it opens (no
-  query: dates = the build date, "opleiding", 21 % btw, the rest empty),
-  computed by ``kmo_portefeuille.estimate`` itself and formatted with
-  ``kmo_portefeuille.format_amount`` / ``format_date`` / ``format_percentage``
-  (the rules of docs/assets/rekenhulp/format.js). It is marked
-  ``data-state="prerendered"`` and says it is preliminary; rekenhulp.js
-  replaces it with the live result (``data-state="live"``) once Python is
-  ready, and hides it at once when the form holds another request (a link
-  with a query, another day for a result that depends on the dates).
+  ``type``). The page hands it to the worker in its first message, so the
+  worker fetches the runtime at once instead of first fetching
+  ``build-info.json`` (which it still does when this is absent).
+* ``kmo_example``: the example the form opens with (``EXAMPLE``): the values
+  of its fields as the form shows them.
+* ``kmo_prerender``: the estimate for that example on the build day,
+  computed by ``kmo_portefeuille.estimate`` in CPython and drawn by the page's
+  own view (docs/assets/rekenhulp/view.js, run in Node by
+  tools/prerender.mjs): one renderer for the build and the browser. The
+  result area is marked ``data-state="prerendered"`` and says it is
+  preliminary; rekenhulp.js replaces it with the live result once Python is
+  ready, and hides it at once when the form holds another request. On
+  another day than the build day it keeps the amounts only while the same
+  rules apply (``data-valid-from`` .. ``data-valid-until``) and hides what
+  depends on the dates.
 
 "Today" is hooks/kmo_tables.py's ``peildatum()`` (``KMO_PEILDATUM`` or the
 build date), so the tables and the prerender agree on the day.
@@ -29,113 +32,122 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-from decimal import Decimal
+import shutil
+import subprocess
 from html import escape
+from pathlib import Path
 
 import kmo_portefeuille
-from kmo_portefeuille import format_amount, format_date, format_percentage
+from decimal import Decimal
+
+from kmo_portefeuille import format_amount, format_date
 from kmo_tables import peildatum  # MkDocs puts hooks/ on sys.path while it loads a hook
+from mkdocs.exceptions import PluginError
 
 TEMPLATE = "rekenhulp.html"
+PRERENDER_SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "prerender.mjs"
 
-#: Labels of the form's fields (overrides/rekenhulp.html), for the list of
-#: what is still to fill in.
-LABELS = {
-    "enterprise.fte": "Werknemers, in voltijdse equivalenten (VTE)",
-    "enterprise.turnover": "Jaaromzet in euro",
-    "enterprise.balance_sheet_total": "Balanstotaal in euro",
-    "cost": "Prijs zonder btw, in euro",
-    "theme": "Thema",
-    "application_date": "Datum van de steunaanvraag",
-    "start_date": "Startdatum van de opleiding of het advies",
-    "support_used_this_year": "Steun die je onderneming dit kalenderjaar al kreeg, in euro",
+#: The example the form opens with, in the contract's terms: a small
+#: enterprise (8 VTE, € 900.000 turnover) and a € 2.000 training on
+#: digitalisation. The dates are the day itself; the rest are the form's own
+#: defaults (opleiding, 21 % btw, registered provider).
+EXAMPLE = {
+    "theme": "digitalisation",
+    "enterprise": {"fte": "8", "turnover": "900000"},
+    "cost": "2000",
 }
-SIZE_WORDS = {"small": "kleine onderneming", "medium": "middelgrote onderneming", "large": "grote onderneming"}
+#: The text fields of the example and their kind (format.js's toDisplay).
+EXAMPLE_KINDS = {"enterprise.fte": "number", "enterprise.turnover": "amount", "cost": "amount"}
 
 
 def default_request(day: _dt.date) -> dict:
-    """What rekenhulp.js's ``request()`` sends for the form as it opens (same key order)."""
+    """What rekenhulp.js's ``request()`` sends for the form as it opens on ``day``."""
     return {"application_date": day.isoformat(), "start_date": day.isoformat(),
-            "service": "training", "enterprise": {}, "vat_rate": "0.21"}
+            "service": "training", "theme": EXAMPLE["theme"],
+            "enterprise": dict(EXAMPLE["enterprise"]), "cost": EXAMPLE["cost"], "vat_rate": "0.21"}
 
 
-def _field_id(name: str) -> str:
-    return "kmo-f-" + name.replace(".", "-")
+def example_fields() -> dict[str, str]:
+    """The example's text fields in the contract's terms: {"enterprise.fte": "8", ...}."""
+    flat = {"cost": EXAMPLE["cost"]}
+    flat.update({f"enterprise.{key}": value for key, value in EXAMPLE["enterprise"].items()})
+    if set(flat) != set(EXAMPLE_KINDS):
+        raise PluginError(f"rekenhulp_build: EXAMPLE and EXAMPLE_KINDS name other fields: {sorted(flat)}")
+    return flat
 
 
-def _amount(value: str) -> str:
-    return escape(format_amount(Decimal(value), cents=True))
+SIZE_WORDS = {"small": "kleine", "medium": "middelgrote"}
 
 
-def render_errors(errors: list[dict]) -> str:
-    """Every field is empty and untouched: all go to "Nog in te vullen" (as renderErrors does)."""
-    items = []
-    for error in errors:
-        label = LABELS.get(error["field"], "")
-        text = f"{label}: {error['message']}" if label else error["message"]
-        if label:
-            fid = _field_id(error["field"])
-            items.append(f'<li><a href="#{fid}" data-focus="{fid}">{escape(text)}</a></li>')
-        else:
-            items.append(f"<li>{escape(text)}</li>")
-    return ('<div class="kmo-rh__summary"><h3>Nog in te vullen</h3><ul>'
-            + "".join(items) + "</ul></div>")
+def example_text(response: dict) -> str:
+    """The example in one Dutch sentence, from ``EXAMPLE`` and its estimate."""
+    themes = dict(kmo_portefeuille.rules_data()["themes"])
+    fte = EXAMPLE["enterprise"]["fte"]
+    turnover = format_amount(Decimal(EXAMPLE["enterprise"]["turnover"]), cents=False)
+    cost = format_amount(Decimal(EXAMPLE["cost"]), cents=False)
+    return (f"een {SIZE_WORDS[response['size']]} onderneming met {fte} werknemers en {turnover} "
+            f"jaaromzet volgt een opleiding over {themes[EXAMPLE['theme']].lower()} die {cost} "
+            "kost zonder btw")
 
 
-def render_result(r: dict) -> str:
-    """The key figures, as renderResult in rekenhulp.js shows them."""
-    def figure(key, label):
-        return (f'<div class="kmo-rh__figure"><dt>{label}</dt>'
-                f'<dd data-result="{key}" data-value="{escape(r[key])}">{_amount(r[key])}</dd></div>')
+def rule_period(day: _dt.date) -> tuple[str, str | None]:
+    """The days around ``day`` on which no encoded rule changes, nor the warning for days after
+    the rules were last checked: (first day, first day after or None), ISO dates."""
+    data = kmo_portefeuille.rules_data()
+    one = _dt.timedelta(days=1)
+    bounds = {_dt.date.fromisoformat(v) for v in data["versions"]}
+    for parameter in data["parameters"].values():
+        for value in parameter["values"]:
+            bounds.add(_dt.date.fromisoformat(value["from"]))
+            if value["until"]:
+                bounds.add(_dt.date.fromisoformat(value["until"]) + one)
+    # After the day the rules were last checked, an estimate carries a warning.
+    bounds.add(_dt.date.fromisoformat(data["meta"]["checked"]) + one)
+    for window in data["werkbaar_werk"]:
+        bounds.add(_dt.date.fromisoformat(window["from"]))
+        bounds.add(_dt.date.fromisoformat(window["to"]) + one)
+    start = max(b for b in bounds if b <= day)
+    after = [b for b in bounds if b > day]
+    return start.isoformat(), (min(after).isoformat() if after else None)
 
-    def deadline(key, label):
-        day = r["deadlines"][key]
-        return (f'<div class="kmo-rh__figure"><dt>{label}</dt>'
-                f'<dd data-result="{key}" data-value="{escape(day)}">{escape(format_date(day))}</dd></div>')
 
-    eligible = "true" if r["eligible"] else "false"
-    parts = [
-        f'<p class="kmo-rh__verdict kmo-rh__verdict--{"yes" if r["eligible"] else "no"}" '
-        f'data-result="eligible" data-value="{eligible}">'
-        f'{"Komt in aanmerking" if r["eligible"] else "Komt niet in aanmerking"}</p>',
-        '<dl class="kmo-rh__figures">',
-        figure("support", "Steun van de kmo-portefeuille"),
-        figure("own_share", "Eigen aandeel om te storten"),
-        figure("paid_directly", "Rechtstreeks aan de dienstverlener"),
-        figure("total_outlay", "Wat je in totaal zelf betaalt"),
-        figure("ceiling_left", "Nog over van je jaarplafond na deze aanvraag"),
-        "</dl><h3>Termijnen</h3>",
-        '<dl class="kmo-rh__figures kmo-rh__deadlines">',
-        deadline("apply_by", "Aanvragen uiterlijk op"),
-        deadline("deposit_by", "Eigen aandeel storten uiterlijk op"),
-        deadline("complete_by", "Opleiding of advies afgerond op"),
-        "</dl>",
-        f'<p class="kmo-rh__about">Steunpercentage <strong data-result="rate" data-value="{escape(r["rate"])}">'
-        f'{escape(format_percentage(r["rate"]))}</strong> voor een {SIZE_WORDS.get(r["size"], r["size"])}.</p>',
-    ]
-    return "".join(parts)
+def _node() -> str:
+    node = os.environ.get("KMO_NODE") or shutil.which("node")
+    if not node:
+        raise PluginError("rekenhulp_build: Node.js is needed to prerender the rekenhulp (tools/prerender.mjs)")
+    return node
+
+
+def render(response: dict, fields: dict[str, str]) -> dict:
+    """The page's view of ``response`` as HTML, and ``fields`` as the form shows them (tools/prerender.mjs)."""
+    payload = {"response": response, "fields": {name: [value, EXAMPLE_KINDS[name]] for name, value in fields.items()}}
+    done = subprocess.run([_node(), str(PRERENDER_SCRIPT)], input=json.dumps(payload, ensure_ascii=False),
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    if done.returncode != 0:
+        raise PluginError(f"rekenhulp_build: {PRERENDER_SCRIPT.name} failed: {done.stderr.strip()}")
+    return json.loads(done.stdout)
 
 
 def prerender(day: _dt.date | None = None) -> dict:
-    """{"request", "response", "html"} for the default form on ``day`` (default: peildatum)."""
+    """{"request", "response", "fields", "html", "steps"} for the example on ``day`` (default: peildatum)."""
     day = day or peildatum()
     request = default_request(day)
     response = kmo_portefeuille.estimate(request)
-    if "errors" in response:
-        body = render_errors(response["errors"])
-        # The list of missing fields does not depend on the dates.
-        dates = "ignored"
-    else:
-        body = render_result(response)
-        dates = "used"
+    if "errors" in response or not response["eligible"]:
+        raise PluginError(f"rekenhulp_build: the rekenhulp's example gives no estimate on {day}: "
+                          f"{response.get('errors') or response.get('reasons')}")
+    drawn = render(response, example_fields())
+    valid_from, valid_until = rule_period(day)
     request_json = json.dumps(request, separators=(",", ":"), ensure_ascii=False)
-    note = (f'<p class="kmo-rh__prerendered">Voorlopig, berekend bij het bouwen van de site '
-            f'(op {escape(format_date(day))}) voor het formulier zoals het opent. '
-            "Zodra de rekenhulp geladen is, rekent hij met wat je invult.</p>")
+    note = (f'<p class="kmo-rh__prerendered">Voorlopig: berekend bij het bouwen van de site, '
+            f'op {escape(format_date(day))}, voor het voorbeeld in het formulier. '
+            "Zodra de rekenhulp geladen is, rekent hij met wat er in het formulier staat.</p>")
     html = (f'<div class="kmo-rh__output" data-kmo="output" data-state="prerendered" '
-            f'data-request="{escape(request_json)}" data-dates="{dates}" '
-            f'data-peildatum="{day.isoformat()}">{note}{body}</div>')
-    return {"request": request, "response": response, "html": html}
+            f'data-request="{escape(request_json)}" data-peildatum="{day.isoformat()}" '
+            f'data-valid-from="{valid_from}" data-valid-until="{valid_until or ""}">'
+            f'{note}{drawn["result"]}</div>')
+    return {"request": request, "response": response, "fields": drawn["fields"],
+            "html": html, "steps": drawn["steps"], "text": example_text(response)}
 
 
 def build_info_json() -> str | None:
@@ -152,5 +164,8 @@ def on_page_context(context, page, config, nav, **kwargs):
     if page.meta.get("template") != TEMPLATE:
         return context
     context["kmo_build_info_json"] = build_info_json()
-    context["kmo_prerender"] = prerender()["html"]
+    done = prerender()
+    context["kmo_prerender"] = done["html"]
+    context["kmo_prerender_steps"] = done["steps"]
+    context["kmo_example"] = {"fields": done["fields"], "theme": EXAMPLE["theme"], "text": done["text"]}
     return context

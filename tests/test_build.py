@@ -147,35 +147,64 @@ def test_rekenhulp_page_carries_build_info_inline(built_site, build_info):
     assert "kmo-build-info" not in start and "assets/pyodide" not in start
 
 
-def test_rekenhulp_page_carries_the_default_estimate_computed_by_cpython(built_site):
-    """Visible at first paint: CPython's estimate for the form as it opens (build date)."""
+def test_rekenhulp_page_carries_the_estimate_for_its_example_computed_by_cpython(built_site):
+    """Visible at first paint: CPython's estimate for the example the form opens
+    with (build date), drawn by the page's own view, with the example's values
+    in the form's fields."""
+    import datetime as dt
+
     import kmo_portefeuille
 
     page = (built_site / "rekenhulp" / "index.html").read_text(encoding="utf-8")
-    outputs = re.findall(r'<div class="kmo-rh__output" data-kmo="output"([^>]*)>(.*?)</div>\s*</div>', page, re.S)
+    outputs = re.findall(r'<div class="kmo-rh__output" data-kmo="output"([^>]*)>', page)
     assert len(outputs) == 1
-    attrs, body = outputs[0]
+    attrs = outputs[0]
     assert 'data-state="prerendered"' in attrs and " hidden" not in attrs
-    assert "Voorlopig, berekend bij het bouwen van de site" in body
     request = json.loads(html.unescape(re.search(r'data-request="([^"]*)"', attrs).group(1)))
-    day = re.search(r'data-peildatum="([^"]*)"', attrs).group(1)
+    day = dt.date.fromisoformat(re.search(r'data-peildatum="([^"]*)"', attrs).group(1))
     hook = _rekenhulp_hook()
-    import datetime as dt
-    assert request == hook.default_request(dt.date.fromisoformat(day))
+    assert request == hook.default_request(day)
     want = kmo_portefeuille.estimate(request)
-    if "errors" in want:
-        # The form opens empty: what is still to fill in, with links to the fields.
-        items = re.findall(r'<li><a href="#([^"]+)" data-focus="[^"]+">([^<]*)</a></li>', body)
-        assert [html.unescape(text).split(": ", 1)[1] for _, text in items] == \
-            [error["message"] for error in want["errors"]]
-        assert [fid for fid, _ in items] == ["kmo-f-" + e["field"].replace(".", "-") for e in want["errors"]]
-        assert 'data-dates="ignored"' in attrs
-    else:
-        values = dict(re.findall(r'data-result="([^"]+)" data-value="([^"]*)"', body))
-        flat = {**want, **want["deadlines"], "eligible": json.dumps(want["eligible"])}
-        assert values and all(flat[key] == value for key, value in values.items()), values
-    # The same HTML as the hook makes for that day (the markup rekenhulp.js replaces).
-    assert hook.prerender(dt.date.fromisoformat(day))["html"] in page
+    assert want["eligible"] and want["support"] != "0.00"
+    # Every figure the page shows is CPython's, for the example of that day.
+    done = hook.prerender(day)
+    assert done["html"] in page and done["steps"] in page
+    values = dict(re.findall(r'data-result="([^"]+)" data-value="([^"]*)"', done["html"]))
+    flat = {**want, **want["deadlines"], "eligible": json.dumps(want["eligible"])}
+    assert {"support", "own_share", "apply_by", "rate", "eligible"} <= set(values)
+    assert all(flat[key] == value for key, value in values.items()), values
+    assert html.unescape(done["html"]).count("€\u00a0600,00") == 1  # 30 % of € 2.000 (small, 2026)
+    assert done["steps"].count("<li ") == len(want["steps"])
+    # The form holds the example as a person would type it.
+    fields = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)" data-example', page))
+    assert fields == {"enterprise.fte": "8", "enterprise.turnover": "900.000", "cost": "2.000"}
+    assert re.search(r'<option value="digitalisation" selected>', page)
+    assert "een kleine onderneming met 8 werknemers en €\u00a0900.000 jaaromzet" in html.unescape(page)
+
+
+def test_the_example_keeps_its_amounts_for_every_day_of_its_rule_period():
+    """rekenhulp.js keeps the prerendered amounts on another day of the same
+    rule period (data-valid-from .. data-valid-until): check that assumption
+    on the first and last day of several periods, with the deadlines left out."""
+    import datetime as dt
+
+    import kmo_portefeuille
+
+    hook = _rekenhulp_hook()
+
+    def amounts(day):
+        answer = kmo_portefeuille.estimate(hook.default_request(day))
+        return {key: value for key, value in answer.items() if key not in ("deadlines", "steps")}
+
+    for day in ("2017-06-01", "2019-11-30", "2019-12-01", "2022-06-15", "2024-03-01", "2026-11-27"):
+        day = dt.date.fromisoformat(day)
+        first, after = hook.rule_period(day)
+        first = dt.date.fromisoformat(first)
+        assert first <= day
+        last = dt.date.fromisoformat(after) - dt.timedelta(days=1) if after else day + dt.timedelta(days=400)
+        assert day <= last
+        assert amounts(first) == amounts(day) == amounts(last), day
+    assert hook.rule_period(dt.date(2019, 11, 30))[1] == "2019-12-01"
 
 
 def test_mkdocs_uses_the_site_url_it_was_given(built_site, build_info):

@@ -85,6 +85,8 @@ def test_test_workflow_runs_the_readme_command():
 def test_pages_workflow_builds_for_the_pages_url_and_deploys():
     workflow = load("pages.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
+    # Rebuilt daily: what the build computes for "today" (tables, the rekenhulp's example) stays current.
+    assert [entry["cron"].split()[2:] for entry in workflow["on"]["schedule"]] == [["*", "*", "*"]]
     assert workflow["permissions"]["pages"] == "write"
     assert workflow["permissions"]["id-token"] == "write"
     assert workflow["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"

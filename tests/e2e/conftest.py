@@ -158,14 +158,23 @@ class Rekenhulp:
         self.page.locator(".md-sidebar--primary a.md-nav__link--active", has_text=title).first.wait_for()
 
     def fresh(self):
-        """An empty form with today's dates, without booting Python again when possible."""
+        """An empty form with today's dates, without booting Python again when possible.
+
+        The form opens with an example; the page's own button empties it.
+        """
         if not self.on_page():
             self.open()
-            return self.page
-        self.nav("Hoeveel steun?")
-        self.nav("Rekenhulp")
-        self.settled()
+        else:
+            self.nav("Hoeveel steun?")
+            self.nav("Rekenhulp")
+            self.settled()
+        self.clear()
         return self.page
+
+    def clear(self):
+        """Press "Begin met een leeg formulier" and wait for the answer to the empty form."""
+        self.page.get_by_role("button", name="Begin met een leeg formulier").click()
+        self.settled()
 
     def visit(self, query: str):
         """The page with a URL query, through instant navigation when Python is already up.

@@ -4,9 +4,11 @@ the estimate computed at build time that shows until Python is ready."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import kmo_portefeuille
+import pytest
 from playwright.sync_api import expect
 
 
@@ -79,20 +81,119 @@ def test_without_the_stdlib_subset_it_falls_back_to_the_classic_path(new_site_co
     calc.page.close()
 
 
+NBSP = "\u00a0"
+OUTPUT = '[data-kmo="output"]'
+
+
+def prerendered_day(page) -> dict:
+    """The build day and rule period the page's prerendered estimate carries."""
+    return page.locator(OUTPUT).evaluate(
+        "(node) => ({day: node.dataset.peildatum, from: node.dataset.validFrom, until: node.dataset.validUntil})")
+
+
 def test_the_build_time_estimate_shows_until_python_is_ready(context_without_runtime, make_calc):
-    """With the runtime held back, the page shows the prerendered estimate (the
-    form as it opens), marked preliminary; a link with other data hides it."""
+    """With the runtime held back, the page shows CPython's estimate for the
+    example the form opens with (a small enterprise's € 2.000 training: 30 %
+    gives € 600), marked preliminary, with its steps; a link with other data
+    hides it, and so does any change to the form."""
     context = context_without_runtime()
     calc = make_calc(context)
     calc.open(ready=False)
-    output = calc.page.locator('[data-kmo="output"]')
+    output = calc.page.locator(OUTPUT)
     expect(output).to_have_attribute("data-state", "prerendered")
     expect(output).to_be_visible()
-    expect(output).to_contain_text("Voorlopig, berekend bij het bouwen van de site")
-    expect(output).to_contain_text("Nog in te vullen")
+    expect(output).to_contain_text("Voorlopig: berekend bij het bouwen van de site")
+    expect(calc.result("support")).to_have_text(f"€{NBSP}600,00")
+    expect(calc.result("apply_by")).to_be_visible()
+    expect(calc.field("Prijs zonder btw, in euro")).to_have_value("2.000")
+    expect(calc.page.locator('[data-kmo="steps"] li').first).to_be_attached()
     expect(calc.page.locator('[data-kmo="status-text"]')).to_contain_text("wordt geladen")
     assert calc.page.evaluate("() => performance.getEntriesByName('kmo-first-result').length") == 0
 
+    # Typing into the form while Python loads: the example's figures go.
+    calc.field("Prijs zonder btw, in euro").fill("3.000")
+    expect(output).to_be_hidden()
+    expect(calc.page.locator('[data-kmo="steps"] li')).to_have_count(0)
+
+    # A link holds the whole form: the example's values are not mixed in.
     calc.open("?cost=2000", ready=False)
-    expect(calc.page.locator('[data-kmo="output"]')).to_be_hidden()
+    expect(calc.page.locator(OUTPUT)).to_be_hidden()
+    expect(calc.field("Werknemers, in voltijdse equivalenten (VTE)")).to_have_value("")
+    expect(calc.field("Prijs zonder btw, in euro")).to_have_value("2.000")
+    calc.page.close()
+
+
+def test_on_another_day_of_the_same_rules_the_amounts_stay_and_the_deadlines_go(context_without_runtime,
+                                                                                 make_calc):
+    """The site may have been built on another day than today: the amounts hold
+    while the same rules apply, the deadlines (counted from the dates) do not."""
+    context = context_without_runtime()
+    calc = make_calc(context)
+    calc.open(ready=False)
+    period = prerendered_day(calc.page)
+    calc.page.close()
+    built = dt.date.fromisoformat(period["day"])
+    first = dt.date.fromisoformat(period["from"])
+    until = dt.date.fromisoformat(period["until"]) if period["until"] else None
+    inside = next((day for day in (built - dt.timedelta(days=1), built + dt.timedelta(days=1))
+                   if first <= day and (until is None or day < until)), None)
+    if inside is None:
+        pytest.skip(f"the rule period of the build day {built} is that day alone")
+
+    context.clock.set_fixed_time(dt.datetime.combine(inside, dt.time(12, 0)))
+    calc = make_calc(context)
+    calc.open(ready=False)
+    expect(calc.field("Datum van de steunaanvraag")).to_have_value(inside.isoformat())
+    expect(calc.page.locator(OUTPUT)).to_have_attribute("data-state", "prerendered")
+    expect(calc.result("support")).to_have_text(f"€{NBSP}600,00")
+    expect(calc.result("apply_by")).to_be_hidden()
+    expect(calc.page.locator('[data-kmo="steps"] li')).to_have_count(0)
+    calc.page.close()
+
+    # A day under other rules: nothing of the example is shown.
+    context.clock.set_fixed_time(dt.datetime.combine(first - dt.timedelta(days=1), dt.time(12, 0)))
+    calc = make_calc(context)
+    calc.open(ready=False)
+    expect(calc.page.locator(OUTPUT)).to_be_hidden()
+    calc.page.close()
+
+
+def test_python_draws_the_example_exactly_as_the_build_did(new_site_context, make_calc):
+    """One renderer: the live result for the example is the same HTML as the
+    prerendered one (the build runs the page's view.js in Node), steps included."""
+    context = new_site_context()
+    calc = make_calc(context)
+    calc.open()
+    expect(calc.page.locator(OUTPUT)).to_have_attribute("data-state", "live")
+    same = calc.page.evaluate(
+        """async () => {
+             const built = new DOMParser().parseFromString(
+               await (await fetch(location.pathname, {cache: "no-store"})).text(), "text/html");
+             const prerendered = built.querySelector('[data-kmo="output"]');
+             prerendered.querySelector(".kmo-rh__prerendered").remove();
+             return {
+               output: [prerendered.innerHTML, document.querySelector('[data-kmo="output"]').innerHTML],
+               steps: [built.querySelector('[data-kmo="steps"]').innerHTML.trim(),
+                       document.querySelector('[data-kmo="steps"]').innerHTML],
+             };
+           }""")
+    assert same["output"][0] == same["output"][1]
+    assert same["steps"][0] and same["steps"][0] == same["steps"][1]
+    calc.page.close()
+
+
+def test_the_form_can_start_empty(new_site_context, make_calc):
+    """"Begin met een leeg formulier" removes the example: what is still to fill in appears."""
+    context = new_site_context()
+    calc = make_calc(context)
+    calc.open()
+    expect(calc.result("support")).to_have_text(f"€{NBSP}600,00")
+    calc.clear()
+    for label in ("Werknemers, in voltijdse equivalenten (VTE)", "Jaaromzet in euro", "Prijs zonder btw, in euro"):
+        expect(calc.field(label)).to_have_value("")
+    expect(calc.page.get_by_label("Thema")).to_have_value("")
+    expect(calc.field("Datum van de steunaanvraag")).not_to_have_value("")
+    expect(calc.page.locator(OUTPUT)).to_contain_text("Nog in te vullen")
+    expect(calc.result("support")).to_have_count(0)
+    assert "cost=" not in calc.page.url and "application_date=" in calc.page.url
     calc.page.close()

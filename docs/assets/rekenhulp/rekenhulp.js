@@ -8,9 +8,8 @@
 // element: a new visit brings a new form).
 
 import { engine } from "./engine.js";
-import {
-  formatAmount, formatDate, formatPercent, toContract, toDisplay, todayISO,
-} from "./format.js";
+import { formatPercent, toContract, toDisplay, todayISO } from "./format.js";
+import { resultView, stepsView } from "./view.js";
 
 // Start the worker (and so the runtime downloads) before anything else.
 engine();
@@ -27,7 +26,6 @@ const KEYS = [
   "cost", "vat_rate", "catering.participants", "catering.days", "catering.per_person_per_day",
   "support_used_this_year", "werkbaar_werk",
 ];
-const SIZE_WORDS = { small: "kleine onderneming", medium: "middelgrote onderneming", large: "grote onderneming" };
 const FAILURES = {
   webassembly: "Je browser kan de rekenhulp niet uitvoeren: hij ondersteunt geen WebAssembly (of het staat uit).",
   download: "De rekenhulp kon niet geladen worden: een bestand kwam niet door.",
@@ -92,6 +90,13 @@ function flatten(value, prefix, out) {
   return out;
 }
 
+/** JSON text with the keys of every object sorted: two requests compare equal whatever their key order. */
+function canonical(value) {
+  return JSON.stringify(value, (key, item) => (item && typeof item === "object" && !Array.isArray(item)
+    ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : item));
+}
+
 /** The request as URL query (contract names, dots for nesting). */
 function requestToQuery(request) {
   return flatten(request, "", new URLSearchParams());
@@ -129,7 +134,6 @@ class Calculator {
     this.root.addEventListener("click", (event) => this.onClick(event));
 
     this.fill(new URLSearchParams(location.search));
-    this.checkPrerendered();
     this.renderStatus();
     this.update();
   }
@@ -214,15 +218,24 @@ class Calculator {
     });
   }
 
-  /** Fill the form from a URL query; without one, today's dates. */
+  /**
+   * Fill the form from a URL query: a link holds the whole form, so the
+   * example the form opens with goes first. Without a query the example
+   * stays. Dates left empty become today.
+   */
   fill(params) {
     const today = todayISO();
     let rows = -1;
+    let linked = false;
     for (const key of params.keys()) {
       const match = RELATED_KEY.exec(key);
       if (match) {
         rows = Math.max(rows, Math.min(Number(match[1]), MAX_RELATED - 1));
       }
+      linked = linked || Boolean(match) || KEYS.includes(key);
+    }
+    if (linked) {
+      this.blankExample();
     }
     for (let i = 0; i <= rows; i += 1) {
       this.addRelated();
@@ -266,6 +279,27 @@ class Calculator {
         this.control(name).value = today;
       }
     }
+  }
+
+  /** Empty the fields that hold the example (marked data-example). */
+  blankExample() {
+    for (const control of this.form.querySelectorAll("[data-example]")) {
+      control.value = "";
+    }
+  }
+
+  /** "Begin met een leeg formulier": every field as it is without the example, dates today. */
+  clear() {
+    for (const row of this.relatedRows()) {
+      row.remove();
+    }
+    this.form.reset();
+    this.blankExample();
+    this.touched.clear();
+    this.fill(new URLSearchParams());
+    this.clearFieldErrors();
+    this.update();
+    this.form.querySelector("input:not([type=hidden]), select").focus();
   }
 
   /** The form as a request of the contract (amounts as decimal strings; defaults left out). */
@@ -350,6 +384,7 @@ class Calculator {
       history.replaceState(history.state, "", link);
     }
     this.markEmpty();
+    this.checkPrerendered();
     this.busy(true);
     const seq = ++this.seq;
     const api = engine();
@@ -387,34 +422,51 @@ class Calculator {
   }
 
   /**
-   * The result area may hold the estimate computed at build time for the form
-   * as it opens (hooks/rekenhulp_build.py, data-state="prerendered"). Keep it
-   * only while the form holds that same request (dates left out when the
-   * prerendered part does not depend on them); the live result replaces it.
+   * The result area may hold the estimate computed at build time for the
+   * example the form opens with (hooks/rekenhulp_build.py,
+   * data-state="prerendered"), until the live result replaces it. It stays
+   * while the form holds that request. On another day (both dates the same
+   * day, as the form opens) the amounts stay while the same rules apply
+   * (data-valid-from .. data-valid-until); what depends on the dates goes.
+   * Any other request hides it.
    */
   checkPrerendered() {
     const output = this.part("output");
     if (output.dataset.state !== "prerendered") {
       return;
     }
-    let same = false;
+    const now = this.request();
+    let built = null;
     try {
-      const strip = (request) => {
-        const copy = { ...request };
-        if (output.dataset.dates === "ignored") {
-          delete copy.application_date;
-          delete copy.start_date;
-        }
-        return JSON.stringify(copy);
-      };
-      same = strip(JSON.parse(output.dataset.request)) === strip(this.request());
+      built = JSON.parse(output.dataset.request);
     } catch {
-      same = false;
+      built = null;
     }
-    if (!same) {
-      output.hidden = true;
-      output.replaceChildren();
-      output.dataset.state = "empty";
+    if (built && canonical(built) === canonical(now)) {
+      return;
+    }
+    const undated = (request) => canonical({ ...request, application_date: null, start_date: null });
+    const day = now.application_date;
+    const { validFrom, validUntil } = output.dataset;
+    const sameRules = built && undated(built) === undated(now) && day && day === now.start_date
+      && validFrom && day >= validFrom && (!validUntil || day < validUntil);
+    this.dropPrerenderedSteps();
+    if (sameRules) {
+      for (const part of output.querySelectorAll('[data-depends="dates"]')) {
+        part.hidden = true;
+      }
+      return;
+    }
+    output.hidden = true;
+    output.replaceChildren();
+    output.dataset.state = "empty";
+  }
+
+  /** The steps computed at build time go with the first change of the form or day. */
+  dropPrerenderedSteps() {
+    const list = this.part("steps");
+    if (list.dataset.state === "prerendered") {
+      this.renderSteps(null);
     }
   }
 
@@ -447,6 +499,7 @@ class Calculator {
     const output = this.part("output");
     if (output.dataset.state === "prerendered") {
       output.hidden = true; // no preliminary figures next to "the rekenhulp could not start"
+      this.dropPrerenderedSteps();
     }
     const kind = state.error && FAILURES[state.error.kind] ? state.error.kind : "python";
     const tables = el("a", { href: new URL("hoeveel-steun/", siteRoot()).href, text: "Hoeveel steun?" });
@@ -581,60 +634,15 @@ class Calculator {
   }
 
   renderResult(r, output) {
-    const figure = (key, label, value, note) => el("div", { class: "kmo-rh__figure" },
-      el("dt", { text: label }),
-      el("dd", { "data-result": key, "data-value": r[key] }, formatAmount(value)),
-      note ? el("dd", { class: "kmo-rh__note", text: note }) : null);
-    const deadline = (key, label) => el("div", { class: "kmo-rh__figure" },
-      el("dt", { text: label }),
-      el("dd", { "data-result": key, "data-value": r.deadlines[key] }, formatDate(r.deadlines[key])));
-
-    const verdict = el("p", {
-      class: `kmo-rh__verdict kmo-rh__verdict--${r.eligible ? "yes" : "no"}`,
-      "data-result": "eligible", "data-value": String(r.eligible),
-    }, r.eligible ? "Komt in aanmerking" : "Komt niet in aanmerking");
-    const reasons = r.reasons.length
-      ? el("ul", { class: "kmo-rh__reasons" }, r.reasons.map((reason) => el("li", { "data-code": reason.code, text: reason.message })))
-      : null;
-    const vatNote = r.non_eligible !== "0.00"
-      ? `btw ${formatAmount(r.vat)} en catering boven het maximum ${formatAmount(r.non_eligible)}`
-      : `de btw (${formatAmount(r.vat)})`;
-    const figures = el("dl", { class: "kmo-rh__figures" },
-      figure("support", "Steun van de kmo-portefeuille", r.support),
-      figure("own_share", "Eigen aandeel om te storten", r.own_share),
-      figure("paid_directly", "Rechtstreeks aan de dienstverlener", r.paid_directly, vatNote),
-      figure("total_outlay", "Wat je in totaal zelf betaalt", r.total_outlay),
-      figure("ceiling_left", "Nog over van je jaarplafond na deze aanvraag", r.ceiling_left,
-        `jaarplafond ${formatAmount(r.ceiling)}`));
-    const deadlines = el("dl", { class: "kmo-rh__figures kmo-rh__deadlines" },
-      deadline("apply_by", "Aanvragen uiterlijk op"),
-      deadline("deposit_by", "Eigen aandeel storten uiterlijk op"),
-      deadline("complete_by", "Opleiding of advies afgerond op"));
-    const size = SIZE_WORDS[r.size] || r.size;
-    const about = el("p", { class: "kmo-rh__about" },
-      "Steunpercentage ", el("strong", { "data-result": "rate", "data-value": r.rate, text: formatPercent(r.rate) }),
-      ` voor een ${size}; regels die gelden sinds `,
-      el("span", { "data-result": "rules_version", "data-value": r.rules_version, text: formatDate(r.rules_version) }), ".");
-    const warnings = r.warnings.length
-      ? el("div", { class: "kmo-rh__warnings" }, el("h3", { text: "Let op" }),
-        el("ul", {}, r.warnings.map((warning) => el("li", { "data-code": warning.code, text: warning.message }))))
-      : null;
-    output.replaceChildren(...[verdict, reasons, figures, el("h3", { text: "Termijnen" }), deadlines, about, warnings]
-      .filter(Boolean));
+    output.replaceChildren(...resultView(r, el));
     this.renderSteps(r.steps);
   }
 
   renderSteps(steps) {
     const list = this.part("steps");
-    const empty = this.part("steps-empty");
-    empty.hidden = Boolean(steps);
-    list.replaceChildren(...(steps || []).map((step) => el("li", { "data-step": step.id },
-      el("p", { text: step.text }),
-      step.rule || step.source
-        ? el("p", { class: "kmo-rh__source" },
-          step.rule ? `Regel: ${step.rule}.` : "",
-          step.source ? [" Bron: ", el("a", { href: step.source.url, rel: "noopener noreferrer", text: step.source.title })] : "")
-        : null)));
+    this.part("steps-empty").hidden = Boolean(steps);
+    list.dataset.state = steps ? "live" : "empty";
+    list.replaceChildren(...stepsView(steps || [], el));
   }
 
   // -- buttons --------------------------------------------------------------
@@ -678,6 +686,8 @@ class Calculator {
     } else if (action === "remove-related") {
       this.removeRelated(button.closest("li"));
       this.schedule();
+    } else if (action === "clear") {
+      this.clear();
     } else if (action === "copy-link") {
       this.copyLink();
     } else if (action === "print") {
