@@ -335,6 +335,8 @@ def test_offline_the_rekenhulp_reloads_and_computes_with_python(visited, server,
         versions = page.evaluate("window.kmoPortefeuille.versions")
         assert versions["pyodide"] == build_info["pyodide_version"]
         assert versions["package"] == build_info["package_version"]
+        # The runtime's own URLs failed: the service worker's copies (kmo-offline/...) answered.
+        assert versions["source"] in ("service-worker", "mixed"), versions
         # Python answers what is typed now.
         page.get_by_label("Werknemers, in voltijdse equivalenten (VTE)", exact=True).fill("12")
         page.get_by_label("Jaaromzet in euro", exact=True).fill("1.500.000")
@@ -348,6 +350,35 @@ def test_offline_the_rekenhulp_reloads_and_computes_with_python(visited, server,
         expect(page.locator('[data-result="support"]')).to_have_attribute("data-value", want["support"])
         expect(page.locator('[data-result="own_share"]')).to_have_attribute("data-value", want["own_share"])
         assert page.evaluate("window.__kmoCspViolations") == []
+
+
+def test_online_the_runtime_comes_from_its_own_urls_and_a_failed_file_from_the_copy(visited, server):
+    """Online, the service worker leaves the versioned runtime to the browser (HTTP cache,
+    compiled-wasm cache); a file that fails with a network error comes from its copy."""
+    context, page = visited["context"], visited["page"]
+    page.reload()
+    settled(page, timeout=35_000)
+    assert page.evaluate(CONTROLLER_JS) == server.url + "sw.js"
+    assert page.evaluate("window.kmoPortefeuille.versions.source") == "network"
+    failed = []
+
+    def abort(route):
+        failed.append(route.request.url)
+        route.abort("internetdisconnected")
+
+    wasm = re.compile(r".*/assets/pyodide/[^/]+/pyodide\.asm\.wasm$")
+    context.route(lambda url: bool(wasm.match(url)) and "/kmo-offline/" not in url, abort)
+    try:
+        page.reload()
+        settled(page, timeout=35_000)
+        versions = page.evaluate("window.kmoPortefeuille.versions")
+        assert failed and versions["source"] == "mixed" and versions["boot"] == "fast", (failed, versions)
+        assert page.evaluate("window.kmoPortefeuille.state.phase") == "ready"
+    finally:
+        context.unroute(lambda url: True)
+    # A copy asked for that is not one of this build's versioned files: 404, not stored.
+    status = page.evaluate("(url) => fetch(url).then((r) => r.status)", server.url + "kmo-offline/rekenhulp/")
+    assert status == 404
 
 
 def test_offline_a_shared_link_fills_the_form_and_computes(visited, server, timings):

@@ -8,7 +8,8 @@
 //                                           (req: a request object or its JSON text)
 //   window.kmoPortefeuille.state            {phase: "loading"|"ready"|"failed", step, steps, label, error}
 //   window.kmoPortefeuille.workersStarted   how many workers this page ever started (1)
-//   window.kmoPortefeuille.versions         {pyodide, package, boot: "fast"|"classic"} once ready
+//   window.kmoPortefeuille.versions         {pyodide, package, boot: "fast"|"classic",
+//                                           source: "network"|"service-worker"} once ready
 //   (state.boot says the same: which boot path the worker used, see worker.js)
 //
 // The worker gets the page's inline build-info (<script type="application/json"
@@ -118,7 +119,9 @@ function createEngine() {
       update({ step: message.step, steps: message.steps, label: message.label });
     } else if (message.type === "ready" && state.phase === "loading") {
       clearTimeout(timer);
-      api.versions = { pyodide: message.pyodide, package: message.package, boot: message.path };
+      api.versions = {
+        pyodide: message.pyodide, package: message.package, boot: message.path, source: message.source,
+      };
       api.runtimeUrls = message.urls || [];
       // The worker's moments, in ms since this page's navigation start.
       api.bootTimings = Object.fromEntries(Object.entries(message.stamps || {})

@@ -7,8 +7,11 @@
 //                                      without it the worker fetches build-info.json)
 //               {type: "estimate", id, request: "<JSON text>"}
 // Messages out: {type: "progress", step, steps, label}
-//               {type: "ready", pyodide, package, ms, path, urls}
-//                   path: "fast" | "classic"; urls: the runtime files fetched
+//               {type: "ready", pyodide, package, ms, path, source, urls, stamps}
+//                   path: "fast" | "classic"; source: "network" (the runtime's own
+//                   URLs: network or HTTP cache) | "service-worker" (its stored
+//                   copies, when offline) | "mixed"; urls: the runtime files fetched;
+//                   stamps: moments of the boot (ms since the epoch)
 //               {type: "failed", kind, detail}      kind: webassembly | download | python
 //               {type: "result", id, response: "<JSON text>"} or {type: "result", id, error}
 //
@@ -80,64 +83,111 @@ async function fetchOk(href, init = {}) {
 // the fast path runs, a failed download that only it needs (the stdlib
 // subset, the wheel it fetches itself) ends the fast path, and bootPython
 // falls back to the classic one.
-let signalFailure = () => {};
-let signalFastFailure = () => {};
-let fastOnly = new Set();
-let bootPhase = "classic";
+//
+// The runtime comes from its own URLs: the browser's HTTP cache and its
+// cache of the compiled wasm make a return visit fast. The service worker
+// (hooks/templates/sw.js) keeps copies of them, reachable under ALIAS, for
+// when that fails: a file that fails with a network error (no HTTP status:
+// offline, server unreachable) is fetched again under ALIAS; a runtime
+// module that cannot be imported (pyodide.mjs, pyodide.asm.mjs) makes the
+// boot use ALIAS for every file; and when the browser says it is offline,
+// ALIAS is used from the start. Each boot attempt has its own watcher, so
+// that a late failure of a first attempt cannot end a second one.
+const ALIAS = "kmo-offline/"; // as in hooks/templates/sw.js
+const VERSIONED_DIR = /^assets\/(?:pyodide|kmo)\/[^/]+\//;
 const realFetch = self.fetch.bind(self);
 const realWarn = console.warn.bind(console);
 
-function watchDownloads() {
-  const failed = new Promise((resolve, reject) => {
-    signalFailure = reject;
+/** The same file or directory under ALIAS if it is a versioned one of this site, else null. */
+function aliasOf(href) {
+  const url = new URL(href, SITE_ROOT);
+  if (!url.href.startsWith(SITE_ROOT.href)) {
+    return null;
+  }
+  const path = url.pathname.slice(SITE_ROOT.pathname.length);
+  return VERSIONED_DIR.test(path) ? new URL(ALIAS + path, SITE_ROOT).href : null;
+}
+
+function watchDownloads(viaCache) {
+  const attempt = {
+    viaCache, fastOnly: new Set(), phase: "classic", wasmAnswered: false, served: [],
+    signalFailure: () => {}, signalFastFailure: () => {},
+  };
+  attempt.failed = new Promise((resolve, reject) => {
+    attempt.signalFailure = reject;
   });
-  failed.catch(() => {});
+  attempt.failed.catch(() => {});
   const urlOf = (input) => String(input && input.url ? input.url : input);
   const report = (url, error) => {
-    if (bootPhase === "fast" && fastOnly.has(url)) {
-      signalFastFailure(error);
+    if (attempt.phase === "fast" && attempt.fastOnly.has(url)) {
+      attempt.signalFastFailure(error);
     } else {
-      signalFailure(error);
+      attempt.signalFailure(error);
     }
   };
   self.fetch = async (input, init) => {
+    const href = urlOf(input);
     let response;
     try {
       response = await realFetch(input, init);
     } catch (error) {
-      report(urlOf(input), new BootError("download", `${urlOf(input)}: ${describe(error)}`));
-      throw error;
+      // A network error (an integrity failure is not one): the service worker's copy, if it has one.
+      const alias = error instanceof TypeError && !/integrity/i.test(describe(error)) ? aliasOf(href) : null;
+      const copy = alias ? await realFetch(alias, init).catch(() => null) : null;
+      if (copy && copy.ok) {
+        attempt.served.push(href);
+        response = copy;
+      } else {
+        report(href, new BootError("download", `${href}: ${describe(error)}`));
+        throw error;
+      }
+    }
+    if (/pyodide\.asm\.wasm$/.test(href)) {
+      attempt.wasmAnswered = true;
     }
     if (!response.ok) {
-      report(urlOf(input), new BootError("download", `${urlOf(input)}: HTTP ${response.status}`));
+      report(href, new BootError("download", `${href}: HTTP ${response.status}`));
     }
     return response;
   };
   console.warn = (...args) => {
-    if (String(args[0]).includes("wasm instantiation failed")) {
-      signalFailure(new BootError("download", "pyodide.asm.wasm: instantiation failed"));
+    // A second attempt hears only about its own wasm, not a first one's.
+    if (String(args[0]).includes("wasm instantiation failed") && (!viaCache || attempt.wasmAnswered)) {
+      attempt.signalFailure(new BootError("download", "pyodide.asm.wasm: instantiation failed"));
     }
     realWarn(...args);
   };
-  return failed;
+  return attempt;
 }
 
 function unwatchDownloads() {
   self.fetch = realFetch;
   console.warn = realWarn;
-  signalFailure = () => {};
 }
 
 async function load(given) {
-  const failed = watchDownloads();
+  // The browser's "offline" is trusted; its "online" is not (a server that
+  // is down, a captive portal): failures fall back as described above.
+  const offline = Boolean(self.navigator && self.navigator.onLine === false);
   try {
-    return await Promise.race([loadPython(given), failed]);
+    return await attemptBoot(given, offline);
+  } catch (error) {
+    if (offline || !error.retryViaCache) {
+      throw error;
+    }
+    stamp("retryViaCache");
+    return attemptBoot(given, true);
   } finally {
     unwatchDownloads();
   }
 }
 
-async function loadPython(given) {
+async function attemptBoot(given, viaCache) {
+  const attempt = watchDownloads(viaCache);
+  return Promise.race([loadPython(given, attempt), attempt.failed]);
+}
+
+async function loadPython(given, attempt) {
   const started = performance.now();
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     throw new BootError("webassembly", "WebAssembly is not available in this worker");
@@ -147,9 +197,11 @@ async function loadPython(given) {
   // trip before the runtime downloads start; fetched when the page had none.
   const info = given && given.runtime_dir ? given : await (await fetchOk(BUILD_INFO, { cache: "no-cache" })).json();
   const url = (path) => new URL(path, SITE_ROOT).href;
-  fastOnly = new Set(info.stdlib_path ? [url(info.stdlib_path), url(info.wheel_path)] : []);
+  // Under their own URL and under the service worker's ALIAS.
+  attempt.fastOnly = new Set(info.stdlib_path
+    ? [info.stdlib_path, info.wheel_path].flatMap((path) => [url(path), aliasOf(url(path))]) : []);
   const fastAborted = new Promise((resolve, reject) => {
-    signalFastFailure = reject;
+    attempt.signalFastFailure = reject;
   });
   fastAborted.catch(() => {});
 
@@ -162,16 +214,36 @@ async function loadPython(given) {
         progress(step, label);
       },
       phase: (name) => {
-        bootPhase = name;
+        attempt.phase = name;
       },
       fastAborted,
+      viaCache: attempt.viaCache,
+      onViaCache: () => {
+        attempt.viaCache = true;
+      },
     });
   } catch (error) {
-    throw error instanceof BootError ? error : new BootError("download", `Pyodide: ${describe(error)}`);
+    if (error instanceof BootError) {
+      throw error;
+    }
+    const failure = new BootError("download", `Pyodide: ${describe(error)}`);
+    failure.retryViaCache = Boolean(error && error.retryViaCache);
+    throw failure;
   }
   const { pyodide, module, path, urls } = booted;
   estimateJson = module.estimate_json;
   stamp("ready");
+  // When each runtime file had arrived, and whether a service worker served it
+  // ("sw:<file>": that worker's start): for benchmarks/warm_breakdown.py.
+  for (const entry of performance.getEntriesByType("resource")) {
+    const file = entry.name.split("?")[0].split("/").pop();
+    if (/^(pyodide|python_stdlib|kmo_portefeuille|pyodide-lock)/.test(file)) {
+      stamps[`got:${file}`] = performance.timeOrigin + entry.responseEnd;
+      if (entry.workerStart > 0) {
+        stamps[`sw:${file}`] = performance.timeOrigin + entry.workerStart;
+      }
+    }
+  }
 
   progress(4, "Klaar");
   self.postMessage({
@@ -180,6 +252,7 @@ async function loadPython(given) {
     package: module.__version__,
     ms: Math.round(performance.now() - started),
     path,
+    source: attempt.viaCache ? "service-worker" : attempt.served.length ? "mixed" : "network",
     urls,
     stamps,
   });
@@ -227,19 +300,45 @@ function boot(info) {
 // Options: progress(step, label); phase(name) is called with "fast" or
 // "classic" when a path starts; fastAborted, a Promise that rejects when a
 // download only the fast path needs failed (the worker's watchdog sees it):
-// the fast path then gives up at once instead of waiting for Pyodide.
+// the fast path then gives up at once instead of waiting for Pyodide;
+// viaCache: load every versioned file under the service worker's ALIAS
+// (`urls` still names the files' own URLs). Without it, when pyodide.mjs
+// cannot be imported from its own URL, it is imported under ALIAS and so is
+// everything after it (onViaCache() is called); when loadPyodide fails to
+// import pyodide.asm.mjs, the error says error.retryViaCache = true (the
+// worker then boots again with viaCache), instead of trying the classic path.
 
-async function bootPython(info, siteRoot, { progress = () => {}, phase = () => {}, fastAborted = null } = {}) {
-  const url = (path) => new URL(path, siteRoot).href;
-  const indexURL = url(info.runtime_dir);
+const MODULE_FAILED = /dynamically imported module/i;
+
+async function bootPython(info, siteRoot, {
+  progress = () => {}, phase = () => {}, fastAborted = null, viaCache = false, onViaCache = () => {},
+} = {}) {
+  const own = (path) => new URL(path, siteRoot).href;
+  let cached = viaCache;
+  const url = (path) => (cached && aliasOf(own(path))) || own(path);
+  const ownIndex = own(info.runtime_dir);
   const quiet = { stdout: () => {}, stderr: () => {} };
-  const runtime = [url(info.pyodide_module), indexURL + "pyodide.asm.mjs", indexURL + "pyodide.asm.wasm"];
+  const runtime = [own(info.pyodide_module), ownIndex + "pyodide.asm.mjs", ownIndex + "pyodide.asm.wasm"];
 
   // Start the package download now, in parallel with the runtime's own.
   const wheel = info.stdlib_path ? fetchBytes(url(info.wheel_path), info.wheel_sha256) : null;
   wheel?.catch(() => {});
 
-  const { loadPyodide } = await import(url(info.pyodide_module));
+  let loadPyodide;
+  try {
+    ({ loadPyodide } = await import(url(info.pyodide_module)));
+  } catch (error) {
+    if (cached) {
+      throw error;
+    }
+    // Not reachable at its own URL: the network is gone; the stored copies from here on.
+    ({ loadPyodide } = await import(aliasOf(own(info.pyodide_module))).catch(() => {
+      throw error;
+    }));
+    cached = true;
+    onViaCache();
+  }
+  const indexURL = url(info.runtime_dir);
 
   if (info.stdlib_path) {
     phase("fast");
@@ -262,9 +361,12 @@ async function bootPython(info, siteRoot, { progress = () => {}, phase = () => {
       const module = pyodide.pyimport("kmo_portefeuille");
       return {
         pyodide, module, path: "fast",
-        urls: [...runtime, url(info.stdlib_path), url(info.lock_path), url(info.wheel_path)],
+        urls: [...runtime, own(info.stdlib_path), own(info.lock_path), own(info.wheel_path)],
       };
     } catch (error) {
+      if (!cached && MODULE_FAILED.test(describe(error))) {
+        throw Object.assign(error instanceof Error ? error : new Error(describe(error)), { retryViaCache: true });
+      }
       console.warn("kmo-portefeuille: fast boot failed, booting the classic way:", error);
     }
   }
@@ -287,7 +389,7 @@ async function bootPython(info, siteRoot, { progress = () => {}, phase = () => {
   }
   return {
     pyodide, module, path: "classic",
-    urls: [...runtime, indexURL + "python_stdlib.zip", url(info.lock_path), url(info.wheel_path)],
+    urls: [...runtime, ownIndex + "python_stdlib.zip", own(info.lock_path), own(info.wheel_path)],
   };
 }
 
