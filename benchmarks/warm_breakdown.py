@@ -38,7 +38,7 @@ run = importlib.util.module_from_spec(spec)
 sys.modules[spec.name] = run
 spec.loader.exec_module(run)
 
-COLUMNS = ["workerCreated", "workerStart", "step2", "step3", "ready", "first",
+COLUMNS = ["workerCreated", "workerStart", "snapshotFound", "step2", "snapshotRead", "step3", "ready", "first",
            "got:pyodide.asm.mjs", "got:python_stdlib.zip", "got:pyodide.asm.wasm"]
 
 VISIT_JS = """async () => {
@@ -51,7 +51,11 @@ VISIT_JS = """async () => {
     await new Promise((r) => setTimeout(r, 50));
   }
   const mark = performance.getEntriesByName("kmo-first-result")[0];
+  const snapshot = api && api.snapshot;
+  const snapshotState = snapshot && snapshot.done
+    ? await Promise.race([snapshot.done, new Promise((r) => setTimeout(() => r("timeout"), 30000))]) : null;
   return {
+    snapshot: snapshotState, snapshotMs: snapshot && snapshot.ms,
     first: mark ? mark.startTime : null,
     timings: api && api.bootTimings,
     boot: api && api.versions && api.versions.boot,
@@ -125,7 +129,8 @@ def main(argv=None) -> int:
                                     print(f"run {index + 1} sw={mode} {name} visit {number}: "
                                           f"first {out.get('first') and round(out['first'])} ms, "
                                           f"server {out['server_bytes'] / 1e6:.2f} MB"
-                                          + (f", controlled {out.get('controlled')}" if name == "rekenhulp" else ""),
+                                          + (f", controlled {out.get('controlled')}, snapshot {out.get('snapshot')}"
+                                             f" {out.get('snapshotMs')}" if name == "rekenhulp" else ""),
                                           file=sys.stderr, flush=True)
                                     time.sleep(0.5)
                             finally:
@@ -144,12 +149,13 @@ def main(argv=None) -> int:
             ref = median([v["first"] for v in results[(mode, "reference", number)]])
             visits = results[(mode, "rekenhulp", number)]
             cells = [median([v.get(c) for v in visits]) for c in COLUMNS]
-            ratio = f"{cells[5] / ref:.2f}×" if ref and cells[5] else "–"
+            first = cells[COLUMNS.index("first")]
+            ratio = f"{first / ref:.2f}×" if ref and first else "–"
             via_sw = sum(1 for v in visits if "sw:pyodide.asm.wasm" in v) , sum(
                 1 for v in visits if "sw:python_stdlib.zip" in v)
             controlled = sum(1 for v in visits if v.get("controlled"))
-            print(f"| {mode} | {number} | {ref} | {cells[5]} | {ratio} | "
-                  + " | ".join(str(c) for i, c in enumerate(cells) if i != 5)
+            print(f"| {mode} | {number} | {ref} | {first} | {ratio} | "
+                  + " | ".join(str(c) for c, name in zip(cells, COLUMNS) if name != "first")
                   + f" | {via_sw[0]}/{via_sw[1]} of {len(visits)} | {controlled}/{len(visits)} |")
     if args.json:
         args.json.write_text(json.dumps({f"{m}/{n}/{v}": r for (m, n, v), r in results.items()}, indent=1))

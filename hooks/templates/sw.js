@@ -57,6 +57,8 @@ const NAMES = {
   runtime: PREFIX + BUILD.caches.runtime,
   package: PREFIX + BUILD.caches.package,
   pages: PREFIX + BUILD.caches.pages,
+  // Filled by the rekenhulp's worker (a memory snapshot keyed on the versions), not by this worker.
+  snapshot: PREFIX + BUILD.caches.snapshot,
 };
 const VERSIONED = /^assets\/(?:pyodide|kmo)\/[^/]+\/[^/]+$/;
 // <root>kmo-offline/<path of a versioned file>: that file from Cache Storage
@@ -140,8 +142,10 @@ self.addEventListener("install", (event) => {
   // costs sw.js only. The new version takes over at once; old caches go below.
   event.waitUntil(self.skipWaiting());
   // This build's runtime and package go to the network (and the HTTP cache)
-  // without waking this worker at all (static routing, Chromium 123+);
-  // elsewhere the fetch handler below lets them pass as well.
+  // without waking this worker at all (static routing, Chromium 123+), for
+  // requests of pages. Seen in Chromium 156: the rule does not apply to the
+  // requests of a dedicated worker (the rekenhulp's): the fetch handler below
+  // gets those and lets them pass (no respondWith), which costs little.
   if (typeof event.addRoutes === "function" && typeof URLPattern === "function") {
     const dirs = [...BUILD.dirs.runtime, ...BUILD.dirs.package];
     event.waitUntil(event.addRoutes(dirs.map((dir) => ({

@@ -19,6 +19,8 @@
 //   window.kmoPortefeuille.addEventListener("change", ...)   state changes
 
 const BOOT_TIMEOUT_MS = 30000;
+const SNAPSHOT_DELAY_MS = 300;
+const SNAPSHOT_TIMEOUT_MS = 60000;
 const STEPS = 4;
 
 /** The engine of this page session, created on first use. */
@@ -78,6 +80,7 @@ function createEngine() {
   const state = {
     phase: "loading", step: 0, steps: STEPS, label: "Rekenhulp laden", error: null, bootMs: null, boot: null,
   };
+  const buildInfo = inlineBuildInfo();
   let nextId = 1;
   let worker = null;
   let workerCreatedAt = null;
@@ -110,6 +113,8 @@ function createEngine() {
     }
     pending.clear();
     rejectReady(error);
+    api.snapshot.state = "unsupported";
+    api.snapshot.resolve("unsupported");
     update({ phase: "failed", error: { kind, detail } });
   }
 
@@ -133,6 +138,12 @@ function createEngine() {
         boot: message.path,
       });
       offerToServiceWorker(api.runtimeUrls);
+      api.snapshot.state = message.snapshot || "unsupported";
+      if (api.snapshot.state === "absent" || api.snapshot.state === "failed") {
+        setTimeout(makeSnapshot, SNAPSHOT_DELAY_MS);
+      } else {
+        api.snapshot.resolve(api.snapshot.state);
+      }
     } else if (message.type === "failed") {
       fail(message.kind, message.detail);
     } else if (message.type === "result") {
@@ -150,6 +161,40 @@ function createEngine() {
           request.reject(error);
         }
       }
+    }
+  }
+
+  // A memory snapshot for the next visit, made by a second worker that ends
+  // when it is done (worker.js, "make-snapshot"): after this visit's first
+  // result, never before it.
+  function makeSnapshot() {
+    let maker;
+    const done = (state, detail) => {
+      if (maker) {
+        maker.terminate();
+        maker = null;
+      }
+      Object.assign(api.snapshot, { state }, detail);
+      api.snapshot.resolve(state);
+    };
+    try {
+      api.snapshot.state = "making";
+      maker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "kmo-snapshot" });
+      maker.onmessage = (event) => {
+        const message = event.data || {};
+        if (message.type === "snapshot") {
+          done(message.stored ? "stored" : "not-stored", { bytes: message.bytes, ms: message.ms, error: message.error });
+        }
+      };
+      maker.onerror = (event) => {
+        event.preventDefault();
+        done("not-stored", { error: event.message || "worker error" });
+      };
+      maker.postMessage({ type: "make-snapshot", info: buildInfo });
+      // Pyodide waits forever for a runtime file that fails: give up then.
+      setTimeout(() => maker && done("not-stored", { error: "timeout" }), SNAPSHOT_TIMEOUT_MS);
+    } catch (error) {
+      done("not-stored", { error: String(error && error.message ? error.message : error) });
     }
   }
 
@@ -178,9 +223,16 @@ function createEngine() {
     versions: null,
     runtimeUrls: [],
     bootTimings: null,
+    // The memory snapshot: state "used" (this boot restored one) | "making" |
+    // "stored" | "not-stored" | "unsupported" | "loading"; done: Promise of the final state.
+    snapshot: { state: "loading" },
     addEventListener: events.addEventListener.bind(events),
     removeEventListener: events.removeEventListener.bind(events),
   };
+
+  api.snapshot.done = new Promise((resolve) => {
+    api.snapshot.resolve = resolve;
+  });
 
   // Tests may shorten the limit (window.kmoPortefeuilleBootTimeoutMs).
   const limit = Number(window.kmoPortefeuilleBootTimeoutMs) || BOOT_TIMEOUT_MS;
@@ -201,7 +253,7 @@ function createEngine() {
       } else {
         workerCreatedAt = performance.now();
         worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "kmo-portefeuille" });
-        worker.postMessage({ type: "boot", info: inlineBuildInfo() });
+        worker.postMessage({ type: "boot", info: buildInfo });
       }
       api.workersStarted += 1;
       const onError = (event) => {

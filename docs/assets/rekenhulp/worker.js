@@ -6,12 +6,15 @@
 // Messages in:  {type: "boot", info}   build-info from the page (first message;
 //                                      without it the worker fetches build-info.json)
 //               {type: "estimate", id, request: "<JSON text>"}
+//               {type: "make-snapshot", info}   to a second, short-lived worker (engine.js)
 // Messages out: {type: "progress", step, steps, label}
 //               {type: "ready", pyodide, package, ms, path, source, urls, stamps}
 //                   path: "fast" | "classic"; source: "network" (the runtime's own
 //                   URLs: network or HTTP cache) | "service-worker" (its stored
 //                   copies, when offline) | "mixed"; urls: the runtime files fetched;
-//                   stamps: moments of the boot (ms since the epoch)
+//                   stamps: moments of the boot (ms since the epoch);
+//                   snapshot: "used" | "absent" | "failed" | "unsupported" (see below)
+//               {type: "snapshot", stored, bytes, ms, error}   answer to "make-snapshot"
 //               {type: "failed", kind, detail}      kind: webassembly | download | python
 //               {type: "result", id, response: "<JSON text>"} or {type: "result", id, error}
 //
@@ -36,6 +39,10 @@ self.onmessage = (event) => {
     boot(message.info).catch(() => {}); // reported by the first boot() call below
   } else if (message.type === "estimate") {
     answer(message.id, message.request);
+  } else if (message.type === "make-snapshot") {
+    makeSnapshot(message.info).then(
+      (report) => self.postMessage({ type: "snapshot", ...report }),
+      (error) => self.postMessage({ type: "snapshot", stored: false, error: describe(error) }));
   }
 };
 
@@ -217,6 +224,7 @@ async function loadPython(given, attempt) {
         attempt.phase = name;
       },
       fastAborted,
+      snapshot: attempt.viaCache ? null : findSnapshot(info),
       viaCache: attempt.viaCache,
       onViaCache: () => {
         attempt.viaCache = true;
@@ -230,7 +238,7 @@ async function loadPython(given, attempt) {
     failure.retryViaCache = Boolean(error && error.retryViaCache);
     throw failure;
   }
-  const { pyodide, module, path, urls } = booted;
+  const { pyodide, module, path, urls, snapshot } = booted;
   estimateJson = module.estimate_json;
   stamp("ready");
   // When each runtime file had arrived, and whether a service worker served it
@@ -253,6 +261,7 @@ async function loadPython(given, attempt) {
     ms: Math.round(performance.now() - started),
     path,
     source: attempt.viaCache ? "service-worker" : attempt.served.length ? "mixed" : "network",
+    snapshot,
     urls,
     stamps,
   });
@@ -312,6 +321,7 @@ const MODULE_FAILED = /dynamically imported module/i;
 
 async function bootPython(info, siteRoot, {
   progress = () => {}, phase = () => {}, fastAborted = null, viaCache = false, onViaCache = () => {},
+  snapshot = null,
 } = {}) {
   const own = (path) => new URL(path, siteRoot).href;
   let cached = viaCache;
@@ -340,27 +350,54 @@ async function bootPython(info, siteRoot, {
   }
   const indexURL = url(info.runtime_dir);
 
+  let snapshotState = snapshot ? "absent" : "unsupported";
   if (info.stdlib_path) {
     phase("fast");
     const orAbort = (promise) => (fastAborted ? Promise.race([promise, fastAborted]) : promise);
+    const options = () => ({
+      indexURL,
+      stdLibURL: url(info.stdlib_path),
+      // Our lock instead of the runtime's 119 kB one (loadPyodide always
+      // reads a lock and checks its abi_version), fetched in parallel.
+      lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
+      packageBaseUrl: new URL(".", url(info.lock_path)).href,
+      ...quiet,
+    });
+    const stored = snapshot && await snapshot.catch(() => null);
+    if (stored) {
+      // Python as a visit before this one left it (made in the browser by
+      // makeSnapshot below): no interpreter start, no imports. Anything wrong
+      // with it: booted again without it, in this worker (that works).
+      try {
+        progress(2, "Python downloaden en starten");
+        const pyodide = await orAbort(loadPyodide({ ...options(), _loadSnapshot: stored.bytes }));
+        progress(3, "Rekenregels installeren");
+        const module = pyodide.pyimport("kmo_portefeuille");
+        // The file system is not in a snapshot: the package's files, for anything read later.
+        pyodide.unpackArchive(await orAbort(wheel), "zip", { extractDir: pyodide._api.sitePackages });
+        return {
+          pyodide, module, path: "fast", snapshot: "used",
+          urls: [...runtime, own(info.stdlib_path), own(info.lock_path), own(info.wheel_path)],
+        };
+      } catch (error) {
+        if (!cached && MODULE_FAILED.test(describe(error))) {
+          throw Object.assign(error instanceof Error ? error : new Error(describe(error)), { retryViaCache: true });
+        }
+        console.warn("kmo-portefeuille: memory snapshot unusable, booting without it:", error);
+        snapshotState = "failed";
+        stored.discard();
+      }
+    }
     try {
       progress(2, "Python downloaden en starten");
-      const pyodide = await orAbort(loadPyodide({
-        indexURL,
-        stdLibURL: url(info.stdlib_path),
-        // Our lock instead of the runtime's 119 kB one (loadPyodide always
-        // reads a lock and checks its abi_version), fetched in parallel.
-        lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
-        packageBaseUrl: new URL(".", url(info.lock_path)).href,
-        ...quiet,
-      }));
+      const pyodide = await orAbort(loadPyodide(options()));
       progress(3, "Rekenregels installeren");
       const sitePackages = pyodide.runPython(
         "import sys; f'/lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages'");
       pyodide.unpackArchive(await orAbort(wheel), "zip", { extractDir: sitePackages });
       const module = pyodide.pyimport("kmo_portefeuille");
       return {
-        pyodide, module, path: "fast",
+        pyodide, module, path: "fast", snapshot: snapshotState,
         urls: [...runtime, own(info.stdlib_path), own(info.lock_path), own(info.wheel_path)],
       };
     } catch (error) {
@@ -388,7 +425,7 @@ async function bootPython(info, siteRoot, {
     throw new BootError("download", `${info.package_name}: ${problems.join("; ") || describe(error)}`);
   }
   return {
-    pyodide, module, path: "classic",
+    pyodide, module, path: "classic", snapshot: "unsupported",
     urls: [...runtime, ownIndex + "python_stdlib.zip", own(info.lock_path), own(info.wheel_path)],
   };
 }
@@ -400,4 +437,98 @@ async function fetchBytes(href, sha256hex) {
 
 function hexToBase64(hex) {
   return btoa(String.fromCharCode(...hex.match(/../g).map((h) => parseInt(h, 16))));
+}
+
+// --------------------------------------------------------------------------
+// Memory snapshot, made in the browser after a visit (no extra download).
+//
+// engine.js asks a second, short-lived worker for one ("make-snapshot") a
+// moment after Python is ready, when the boot said "absent" or "failed".
+// That worker boots Pyodide's private _makeSnapshot mode from the same files
+// (from the HTTP cache), installs the wheel with unpackArchive (a Uint8Array;
+// loadPackage would break the snapshot), imports the package and runs what
+// reads its data files (the file system is not in a snapshot), then stores
+// pyodide.makeMemorySnapshot() in Cache Storage, in SNAPSHOT_CACHE (a name the
+// service worker keeps when it deletes old versions' caches), under a key made
+// of the Pyodide version, the package version and wheel sha256 and the stdlib
+// subset's sha256: a snapshot only fits the very same wasm (Pyodide checks
+// its build id) and the very same stdlib file (zipimport's table of contents
+// is in it). Storing one deletes every other key of that cache. The next
+// visit's boot restores it (bootPython, `snapshot`), ~31 MB read from disk
+// instead of starting the interpreter and importing the package.
+
+const SNAPSHOT_CACHE = `kmo:${SITE_ROOT.pathname}:snapshot`; // kept by sw.js (BUILD.caches.snapshot)
+const WARM_UP = `
+import gc, json
+import kmo_portefeuille
+kmo_portefeuille.estimate_json(json.dumps({
+    "application_date": "2026-04-14", "start_date": "2026-04-20", "service": "training",
+    "theme": "professional_skills", "enterprise": {"fte": 12, "turnover": 1500000}, "cost": 2000}))
+kmo_portefeuille.estimate_json("{}")
+kmo_portefeuille.rules_data()
+del json
+gc.collect()
+`;
+
+function snapshotKey(info) {
+  if (!info || !info.stdlib_path || !info.stdlib_sha256 || !info.wheel_sha256) {
+    return null;
+  }
+  const name = [info.pyodide_version, info.package_version, info.wheel_sha256.slice(0, 16),
+    info.stdlib_sha256.slice(0, 16)].join("-");
+  return new URL(`kmo-snapshot/${encodeURIComponent(name)}.bin`, SITE_ROOT).href;
+}
+
+/** Promise of {bytes: Promise<Uint8Array>, discard()} for this build, or null (none stored, no Cache Storage). */
+async function findSnapshot(info) {
+  const key = snapshotKey(info);
+  if (!key || typeof caches === "undefined") {
+    return null;
+  }
+  stamp("snapshotLookup");
+  // caches.match with a cacheName: does not create the cache (a first visit's lookup stays cheap).
+  const hit = await caches.match(key, { cacheName: SNAPSHOT_CACHE });
+  stamp("snapshotFound");
+  if (!hit) {
+    return null;
+  }
+  return {
+    bytes: hit.arrayBuffer().then((buffer) => {
+      stamp("snapshotRead");
+      return new Uint8Array(buffer);
+    }),
+    discard: () => caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(key)).catch(() => {}),
+  };
+}
+
+async function makeSnapshot(info) {
+  const started = performance.now();
+  const key = snapshotKey(info);
+  if (!key || typeof caches === "undefined") {
+    return { stored: false, error: "no stdlib subset or no Cache Storage" };
+  }
+  const url = (path) => new URL(path, SITE_ROOT).href;
+  const wheel = fetchBytes(url(info.wheel_path), info.wheel_sha256);
+  wheel.catch(() => {});
+  const { loadPyodide } = await import(url(info.pyodide_module));
+  const pyodide = await loadPyodide({
+    indexURL: url(info.runtime_dir),
+    stdLibURL: url(info.stdlib_path),
+    lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
+    packageBaseUrl: new URL(".", url(info.lock_path)).href,
+    stdout: () => {},
+    stderr: () => {},
+    _makeSnapshot: true,
+  });
+  pyodide.unpackArchive(await wheel, "zip", { extractDir: pyodide._api.sitePackages });
+  pyodide.runPython(WARM_UP);
+  const bytes = pyodide.makeMemorySnapshot();
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  for (const request of await cache.keys()) {
+    if (request.url !== key) {
+      await cache.delete(request);
+    }
+  }
+  await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+  return { stored: true, bytes: bytes.length, ms: Math.round(performance.now() - started) };
 }
