@@ -502,15 +502,27 @@ async function findSnapshot(info) {
 }
 
 async function makeSnapshot(info) {
-  const started = performance.now();
   const key = snapshotKey(info);
   if (!key || typeof caches === "undefined") {
     return { stored: false, error: "no stdlib subset or no Cache Storage" };
   }
+  // The boot's watchdog: a failed download ends this at once (Pyodide would
+  // wait forever), and a network error tries the service worker's copy.
+  const attempt = watchDownloads(false);
+  try {
+    return await Promise.race([snapshotOf(info, key), attempt.failed]);
+  } finally {
+    unwatchDownloads();
+  }
+}
+
+async function snapshotOf(info, key) {
+  const started = performance.now();
   const url = (path) => new URL(path, SITE_ROOT).href;
   const wheel = fetchBytes(url(info.wheel_path), info.wheel_sha256);
   wheel.catch(() => {});
-  const { loadPyodide } = await import(url(info.pyodide_module));
+  const module = url(info.pyodide_module);
+  const { loadPyodide } = await import(module).catch(() => import(aliasOf(module)));
   const pyodide = await loadPyodide({
     indexURL: url(info.runtime_dir),
     stdLibURL: url(info.stdlib_path),
