@@ -132,27 +132,13 @@ async function lookup(cacheName, href) {
 
 // -- lifecycle --------------------------------------------------------------
 
-/** A URLPattern pathname for everything under a directory of this site (special characters escaped). */
-function under(dir) {
-  return (ROOT.pathname + dir).replace(/[:*(){}+?\\]/g, "\\$&") + "*";
-}
-
 self.addEventListener("install", (event) => {
   // Nothing is fetched at install: a docs page that registers this worker
   // costs sw.js only. The new version takes over at once; old caches go below.
+  // (A static route, event.addRoutes, sending the versioned runtime straight to
+  // the network was tried: Chromium 156 does not apply it to the requests of a
+  // dedicated worker, the rekenhulp's, so the fetch handler lets them pass.)
   event.waitUntil(self.skipWaiting());
-  // This build's runtime and package go to the network (and the HTTP cache)
-  // without waking this worker at all (static routing, Chromium 123+), for
-  // requests of pages. Seen in Chromium 156: the rule does not apply to the
-  // requests of a dedicated worker (the rekenhulp's): the fetch handler below
-  // gets those and lets them pass (no respondWith), which costs little.
-  if (typeof event.addRoutes === "function" && typeof URLPattern === "function") {
-    const dirs = [...BUILD.dirs.runtime, ...BUILD.dirs.package];
-    event.waitUntil(event.addRoutes(dirs.map((dir) => ({
-      condition: { urlPattern: new URLPattern({ pathname: under(dir), baseURL: ROOT.href }) },
-      source: "network",
-    }))).catch((error) => console.warn("kmo sw: static routes not added:", error)));
-  }
 });
 
 self.addEventListener("activate", (event) => {
