@@ -17,6 +17,9 @@
 // Python is ready, the runtime URLs the worker fetched are posted to the
 // service worker, if one controls the page: {type: "kmo-cache-runtime", urls}.
 //   window.kmoPortefeuille.addEventListener("change", ...)   state changes
+//   window.kmoPortefeuille.snapshot         {state, done}: the memory snapshot for the next
+//                                           visit, made by a second worker after Python is
+//                                           ready (worker.js, "make-snapshot")
 
 const BOOT_TIMEOUT_MS = 30000;
 const SNAPSHOT_DELAY_MS = 300;
