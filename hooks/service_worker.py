@@ -22,6 +22,8 @@ the cache names (``caches``), which carry the versions:
 * ``package-<package version>-<wheel sha8>``
 * ``pages-<runtime key>_<package key>``: the pages too, since an old page
   of the rekenhulp would ask for an old runtime.
+* ``snapshot``: the rekenhulp's memory snapshot, made in the browser; its
+  one entry's key carries the versions, and the rekenhulp's worker replaces it.
 
 The service worker adds the site's path to each name and deletes its other
 caches when it activates. sw.js is at the site root, so its scope is the
@@ -114,6 +116,10 @@ def build_values(env=None) -> dict:
             "runtime": f"runtime-{runtime_key}",
             "package": f"package-{package_key}",
             "pages": f"pages-{runtime_key}_{package_key}",
+            # The rekenhulp's memory snapshot (docs/assets/rekenhulp/worker.js):
+            # one name for every version, since its entries carry the versions
+            # and the worker replaces them; kept here so that activate keeps it.
+            "snapshot": "snapshot",
         },
     }
 

@@ -298,10 +298,13 @@ def visited(launch, server, build_info, timings):
     assert page.evaluate(CONTROLLER_JS) is None  # the first visit: not controlled
     wait_for_cached(page, "page")
     runtime = wait_for_cached(page, "runtime")
+    # The memory snapshot for the next visit, made by a second worker after the first result.
+    snapshot = page.evaluate("window.kmoPortefeuille.snapshot.done")
     docs = context.new_page()
     docs.goto("wie-komt-in-aanmerking/")  # a second page, online: controlled
     assert docs.evaluate(CONTROLLER_JS) == server.url + "sw.js"
-    return {"context": context, "page": page, "docs": docs, "runtime": runtime, "log": list(server.log)}
+    return {"context": context, "page": page, "docs": docs, "runtime": runtime, "log": list(server.log),
+            "snapshot": snapshot}
 
 
 def test_one_visit_stores_runtime_package_and_pages_under_versioned_names(visited, server, build_info):
@@ -311,13 +314,18 @@ def test_one_visit_stores_runtime_package_and_pages_under_versioned_names(visite
     names = {kind: f"kmo:{SUBPATH}:{name}" for kind, name in names_for(build_info).items()}
     assert set(stored) == set(names.values()), list(stored)
     for name in stored:
-        assert build_info["pyodide_version"] in name or build_info["package_version"] in name, name
+        if name != names["snapshot"]:  # one name; its entry's key carries the versions (below)
+            assert build_info["pyodide_version"] in name or build_info["package_version"] in name, name
     urls = {kind: [url for url, _, _ in stored[name]] for kind, name in names.items()}
     base = server.url
     assert base + build_info["runtime_dir"] + "pyodide.asm.wasm" in urls["runtime"]
     assert base + build_info["pyodide_module"] in urls["runtime"]
     assert base + build_info["wheel_path"] in urls["package"]
     assert base + "rekenhulp/" in urls["pages"]
+    assert visited["snapshot"] == "stored"
+    [key] = urls["snapshot"]
+    assert key.startswith(base + "kmo-snapshot/") and build_info["pyodide_version"] in key
+    assert build_info["wheel_sha256"][:16] in key and build_info["stdlib_sha256"][:16] in key
     assert all(url.startswith(base + build_info["kmo_dir"]) for url in urls["package"])
     # The runtime was stored from the HTTP cache: the server sent each file once.
     fetched = runtime_paths(visited["log"])
@@ -335,6 +343,8 @@ def test_offline_the_rekenhulp_reloads_and_computes_with_python(visited, server,
         versions = page.evaluate("window.kmoPortefeuille.versions")
         assert versions["pyodide"] == build_info["pyodide_version"]
         assert versions["package"] == build_info["package_version"]
+        # The runtime's own URLs failed: the service worker's copies (kmo-offline/...) answered.
+        assert versions["source"] in ("service-worker", "mixed"), versions
         # Python answers what is typed now.
         page.get_by_label("Werknemers, in voltijdse equivalenten (VTE)", exact=True).fill("12")
         page.get_by_label("Jaaromzet in euro", exact=True).fill("1.500.000")
@@ -348,6 +358,92 @@ def test_offline_the_rekenhulp_reloads_and_computes_with_python(visited, server,
         expect(page.locator('[data-result="support"]')).to_have_attribute("data-value", want["support"])
         expect(page.locator('[data-result="own_share"]')).to_have_attribute("data-value", want["own_share"])
         assert page.evaluate("window.__kmoCspViolations") == []
+
+
+def test_online_the_runtime_comes_from_its_own_urls_and_a_failed_file_from_the_copy(visited, server):
+    """Online, the service worker leaves the versioned runtime to the browser (HTTP cache,
+    compiled-wasm cache); a file that fails with a network error comes from its copy."""
+    context, page = visited["context"], visited["page"]
+    page.reload()
+    settled(page, timeout=35_000)
+    assert page.evaluate(CONTROLLER_JS) == server.url + "sw.js"
+    assert page.evaluate("window.kmoPortefeuille.versions.source") == "network"
+    failed = []
+
+    def abort(route):
+        failed.append(route.request.url)
+        route.abort("internetdisconnected")
+
+    wasm = re.compile(r".*/assets/pyodide/[^/]+/pyodide\.asm\.wasm$")
+
+    def own_wasm_url(url):
+        return bool(wasm.match(url)) and "/kmo-offline/" not in url
+
+    context.route(own_wasm_url, abort)
+    try:
+        page.reload()
+        settled(page, timeout=35_000)
+        versions = page.evaluate("window.kmoPortefeuille.versions")
+        assert failed and versions["source"] == "mixed" and versions["boot"] == "fast", (failed, versions)
+        assert page.evaluate("window.kmoPortefeuille.state.phase") == "ready"
+        assert page.evaluate("window.kmoPortefeuille.snapshot.state") == "used"
+    finally:
+        context.unroute(own_wasm_url, abort)
+    # A copy asked for that is not one of this build's versioned files: 404, not stored.
+    status = page.evaluate("(url) => fetch(url).then((r) => r.status)", server.url + "kmo-offline/rekenhulp/")
+    assert status == 404
+
+
+SNAPSHOT_REQUESTS = [
+    {"application_date": "2026-04-14", "start_date": "2026-04-20", "service": "training",
+     "theme": "professional_skills", "enterprise": {"fte": "12", "turnover": "1500000"}, "cost": "2000"},
+    {"application_date": "2026-04-14", "start_date": "2026-04-20", "service": "advice",
+     "theme": "digitalisation", "enterprise": {"fte": "80", "turnover": "20000000"}, "cost": "30000"},
+    {"application_date": "2026-04-14", "service": "training"},
+    {},
+]
+
+ESTIMATE_ALL_JS = """async (requests) => {
+  const api = window.kmoPortefeuille;
+  await api.ready;
+  const out = [];
+  for (const request of requests) out.push(await api.estimate(request));
+  return out;
+}"""
+
+
+def expected_answers():
+    return [json.loads(kmo_portefeuille.estimate_json(json.dumps(r))) for r in SNAPSHOT_REQUESTS]
+
+
+def test_the_next_visit_restores_the_snapshot_and_answers_as_python_does(visited):
+    page = visited["page"]
+    page.reload()
+    settled(page, timeout=35_000)
+    assert page.evaluate("window.kmoPortefeuille.snapshot.state") == "used"
+    assert page.evaluate(ESTIMATE_ALL_JS, SNAPSHOT_REQUESTS) == expected_answers()
+
+
+def test_a_broken_snapshot_is_dropped_and_python_boots_without_it(visited):
+    page = visited["page"]
+    page.evaluate("""async () => {
+      const name = (await caches.keys()).find((n) => n.endsWith(":snapshot"));
+      const cache = await caches.open(name);
+      const [key] = await cache.keys();
+      const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+      bytes.fill(7, 0, 64);  // the header: magic number and build id
+      await cache.put(key, new Response(bytes));
+    }""")
+    page.reload()
+    settled(page, timeout=35_000)
+    # Booted without it, answered, and made a good one again for the next visit.
+    assert page.evaluate("window.kmoPortefeuille.versions.boot") == "fast"
+    assert page.evaluate(ESTIMATE_ALL_JS, SNAPSHOT_REQUESTS) == expected_answers()
+    assert page.evaluate("window.kmoPortefeuille.snapshot.done") == "stored"
+    page.reload()
+    settled(page, timeout=35_000)
+    assert page.evaluate("window.kmoPortefeuille.snapshot.state") == "used"
+    assert not visited["context"].errors
 
 
 def test_offline_a_shared_link_fills_the_form_and_computes(visited, server, timings):

@@ -8,7 +8,8 @@
 //                                           (req: a request object or its JSON text)
 //   window.kmoPortefeuille.state            {phase: "loading"|"ready"|"failed", step, steps, label, error}
 //   window.kmoPortefeuille.workersStarted   how many workers this page ever started (1)
-//   window.kmoPortefeuille.versions         {pyodide, package, boot: "fast"|"classic"} once ready
+//   window.kmoPortefeuille.versions         {pyodide, package, boot: "fast"|"classic",
+//                                           source: "network"|"service-worker"} once ready
 //   (state.boot says the same: which boot path the worker used, see worker.js)
 //
 // The worker gets the page's inline build-info (<script type="application/json"
@@ -16,8 +17,13 @@
 // Python is ready, the runtime URLs the worker fetched are posted to the
 // service worker, if one controls the page: {type: "kmo-cache-runtime", urls}.
 //   window.kmoPortefeuille.addEventListener("change", ...)   state changes
+//   window.kmoPortefeuille.snapshot         {state, done}: the memory snapshot for the next
+//                                           visit, made by a second worker after Python is
+//                                           ready (worker.js, "make-snapshot")
 
 const BOOT_TIMEOUT_MS = 30000;
+const SNAPSHOT_DELAY_MS = 300;
+const SNAPSHOT_TIMEOUT_MS = 60000;
 const STEPS = 4;
 
 /** The engine of this page session, created on first use. */
@@ -77,6 +83,7 @@ function createEngine() {
   const state = {
     phase: "loading", step: 0, steps: STEPS, label: "Rekenhulp laden", error: null, bootMs: null, boot: null,
   };
+  const buildInfo = inlineBuildInfo();
   let nextId = 1;
   let worker = null;
   let workerCreatedAt = null;
@@ -109,6 +116,8 @@ function createEngine() {
     }
     pending.clear();
     rejectReady(error);
+    api.snapshot.state = "unsupported";
+    api.snapshot.resolve("unsupported");
     update({ phase: "failed", error: { kind, detail } });
   }
 
@@ -118,7 +127,9 @@ function createEngine() {
       update({ step: message.step, steps: message.steps, label: message.label });
     } else if (message.type === "ready" && state.phase === "loading") {
       clearTimeout(timer);
-      api.versions = { pyodide: message.pyodide, package: message.package, boot: message.path };
+      api.versions = {
+        pyodide: message.pyodide, package: message.package, boot: message.path, source: message.source,
+      };
       api.runtimeUrls = message.urls || [];
       // The worker's moments, in ms since this page's navigation start.
       api.bootTimings = Object.fromEntries(Object.entries(message.stamps || {})
@@ -130,6 +141,12 @@ function createEngine() {
         boot: message.path,
       });
       offerToServiceWorker(api.runtimeUrls);
+      api.snapshot.state = message.snapshot || "unsupported";
+      if (api.snapshot.state === "absent" || api.snapshot.state === "failed") {
+        setTimeout(makeSnapshot, SNAPSHOT_DELAY_MS);
+      } else {
+        api.snapshot.resolve(api.snapshot.state);
+      }
     } else if (message.type === "failed") {
       fail(message.kind, message.detail);
     } else if (message.type === "result") {
@@ -147,6 +164,40 @@ function createEngine() {
           request.reject(error);
         }
       }
+    }
+  }
+
+  // A memory snapshot for the next visit, made by a second worker that ends
+  // when it is done (worker.js, "make-snapshot"): after this visit's first
+  // result, never before it.
+  function makeSnapshot() {
+    let maker;
+    const done = (state, detail) => {
+      if (maker) {
+        maker.terminate();
+        maker = null;
+      }
+      Object.assign(api.snapshot, { state }, detail);
+      api.snapshot.resolve(state);
+    };
+    try {
+      api.snapshot.state = "making";
+      maker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "kmo-snapshot" });
+      maker.onmessage = (event) => {
+        const message = event.data || {};
+        if (message.type === "snapshot") {
+          done(message.stored ? "stored" : "not-stored", { bytes: message.bytes, ms: message.ms, error: message.error });
+        }
+      };
+      maker.onerror = (event) => {
+        event.preventDefault();
+        done("not-stored", { error: event.message || "worker error" });
+      };
+      maker.postMessage({ type: "make-snapshot", info: buildInfo });
+      // Pyodide waits forever for a runtime file that fails: give up then.
+      setTimeout(() => maker && done("not-stored", { error: "timeout" }), SNAPSHOT_TIMEOUT_MS);
+    } catch (error) {
+      done("not-stored", { error: String(error && error.message ? error.message : error) });
     }
   }
 
@@ -175,9 +226,16 @@ function createEngine() {
     versions: null,
     runtimeUrls: [],
     bootTimings: null,
+    // The memory snapshot: state "used" (this boot restored one) | "making" |
+    // "stored" | "not-stored" | "unsupported" | "loading"; done: Promise of the final state.
+    snapshot: { state: "loading" },
     addEventListener: events.addEventListener.bind(events),
     removeEventListener: events.removeEventListener.bind(events),
   };
+
+  api.snapshot.done = new Promise((resolve) => {
+    api.snapshot.resolve = resolve;
+  });
 
   // Tests may shorten the limit (window.kmoPortefeuilleBootTimeoutMs).
   const limit = Number(window.kmoPortefeuilleBootTimeoutMs) || BOOT_TIMEOUT_MS;
@@ -198,7 +256,7 @@ function createEngine() {
       } else {
         workerCreatedAt = performance.now();
         worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "kmo-portefeuille" });
-        worker.postMessage({ type: "boot", info: inlineBuildInfo() });
+        worker.postMessage({ type: "boot", info: buildInfo });
       }
       api.workersStarted += 1;
       const onError = (event) => {

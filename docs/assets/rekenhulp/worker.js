@@ -6,9 +6,15 @@
 // Messages in:  {type: "boot", info}   build-info from the page (first message;
 //                                      without it the worker fetches build-info.json)
 //               {type: "estimate", id, request: "<JSON text>"}
+//               {type: "make-snapshot", info}   to a second, short-lived worker (engine.js)
 // Messages out: {type: "progress", step, steps, label}
-//               {type: "ready", pyodide, package, ms, path, urls}
-//                   path: "fast" | "classic"; urls: the runtime files fetched
+//               {type: "ready", pyodide, package, ms, path, source, urls, stamps}
+//                   path: "fast" | "classic"; source: "network" (the runtime's own
+//                   URLs: network or HTTP cache) | "service-worker" (its stored
+//                   copies, when offline) | "mixed"; urls: the runtime files fetched;
+//                   stamps: moments of the boot (ms since the epoch);
+//                   snapshot: "used" | "absent" | "failed" | "unsupported" (see below)
+//               {type: "snapshot", stored, bytes, ms, error}   answer to "make-snapshot"
 //               {type: "failed", kind, detail}      kind: webassembly | download | python
 //               {type: "result", id, response: "<JSON text>"} or {type: "result", id, error}
 //
@@ -33,6 +39,10 @@ self.onmessage = (event) => {
     boot(message.info).catch(() => {}); // reported by the first boot() call below
   } else if (message.type === "estimate") {
     answer(message.id, message.request);
+  } else if (message.type === "make-snapshot") {
+    makeSnapshot(message.info).then(
+      (report) => self.postMessage({ type: "snapshot", ...report }),
+      (error) => self.postMessage({ type: "snapshot", stored: false, error: describe(error) }));
   }
 };
 
@@ -80,64 +90,111 @@ async function fetchOk(href, init = {}) {
 // the fast path runs, a failed download that only it needs (the stdlib
 // subset, the wheel it fetches itself) ends the fast path, and bootPython
 // falls back to the classic one.
-let signalFailure = () => {};
-let signalFastFailure = () => {};
-let fastOnly = new Set();
-let bootPhase = "classic";
+//
+// The runtime comes from its own URLs: the browser's HTTP cache and its
+// cache of the compiled wasm make a return visit fast. The service worker
+// (hooks/templates/sw.js) keeps copies of them, reachable under ALIAS, for
+// when that fails: a file that fails with a network error (no HTTP status:
+// offline, server unreachable) is fetched again under ALIAS; a runtime
+// module that cannot be imported (pyodide.mjs, pyodide.asm.mjs) makes the
+// boot use ALIAS for every file; and when the browser says it is offline,
+// ALIAS is used from the start. Each boot attempt has its own watcher, so
+// that a late failure of a first attempt cannot end a second one.
+const ALIAS = "kmo-offline/"; // as in hooks/templates/sw.js
+const VERSIONED_DIR = /^assets\/(?:pyodide|kmo)\/[^/]+\//;
 const realFetch = self.fetch.bind(self);
 const realWarn = console.warn.bind(console);
 
-function watchDownloads() {
-  const failed = new Promise((resolve, reject) => {
-    signalFailure = reject;
+/** The same file or directory under ALIAS if it is a versioned one of this site, else null. */
+function aliasOf(href) {
+  const url = new URL(href, SITE_ROOT);
+  if (!url.href.startsWith(SITE_ROOT.href)) {
+    return null;
+  }
+  const path = url.pathname.slice(SITE_ROOT.pathname.length);
+  return VERSIONED_DIR.test(path) ? new URL(ALIAS + path, SITE_ROOT).href : null;
+}
+
+function watchDownloads(viaCache) {
+  const attempt = {
+    viaCache, fastOnly: new Set(), phase: "classic", wasmAnswered: false, served: [],
+    signalFailure: () => {}, signalFastFailure: () => {},
+  };
+  attempt.failed = new Promise((resolve, reject) => {
+    attempt.signalFailure = reject;
   });
-  failed.catch(() => {});
+  attempt.failed.catch(() => {});
   const urlOf = (input) => String(input && input.url ? input.url : input);
   const report = (url, error) => {
-    if (bootPhase === "fast" && fastOnly.has(url)) {
-      signalFastFailure(error);
+    if (attempt.phase === "fast" && attempt.fastOnly.has(url)) {
+      attempt.signalFastFailure(error);
     } else {
-      signalFailure(error);
+      attempt.signalFailure(error);
     }
   };
   self.fetch = async (input, init) => {
+    const href = urlOf(input);
     let response;
     try {
       response = await realFetch(input, init);
     } catch (error) {
-      report(urlOf(input), new BootError("download", `${urlOf(input)}: ${describe(error)}`));
-      throw error;
+      // A network error (an integrity failure is not one): the service worker's copy, if it has one.
+      const alias = error instanceof TypeError && !/integrity/i.test(describe(error)) ? aliasOf(href) : null;
+      const copy = alias ? await realFetch(alias, init).catch(() => null) : null;
+      if (copy && copy.ok) {
+        attempt.served.push(href);
+        response = copy;
+      } else {
+        report(href, new BootError("download", `${href}: ${describe(error)}`));
+        throw error;
+      }
+    }
+    if (/pyodide\.asm\.wasm$/.test(href)) {
+      attempt.wasmAnswered = true;
     }
     if (!response.ok) {
-      report(urlOf(input), new BootError("download", `${urlOf(input)}: HTTP ${response.status}`));
+      report(href, new BootError("download", `${href}: HTTP ${response.status}`));
     }
     return response;
   };
   console.warn = (...args) => {
-    if (String(args[0]).includes("wasm instantiation failed")) {
-      signalFailure(new BootError("download", "pyodide.asm.wasm: instantiation failed"));
+    // A second attempt hears only about its own wasm, not a first one's.
+    if (String(args[0]).includes("wasm instantiation failed") && (!viaCache || attempt.wasmAnswered)) {
+      attempt.signalFailure(new BootError("download", "pyodide.asm.wasm: instantiation failed"));
     }
     realWarn(...args);
   };
-  return failed;
+  return attempt;
 }
 
 function unwatchDownloads() {
   self.fetch = realFetch;
   console.warn = realWarn;
-  signalFailure = () => {};
 }
 
 async function load(given) {
-  const failed = watchDownloads();
+  // The browser's "offline" is trusted; its "online" is not (a server that
+  // is down, a captive portal): failures fall back as described above.
+  const offline = Boolean(self.navigator && self.navigator.onLine === false);
   try {
-    return await Promise.race([loadPython(given), failed]);
+    return await attemptBoot(given, offline);
+  } catch (error) {
+    if (offline || !error.retryViaCache) {
+      throw error;
+    }
+    stamp("retryViaCache");
+    return attemptBoot(given, true);
   } finally {
     unwatchDownloads();
   }
 }
 
-async function loadPython(given) {
+async function attemptBoot(given, viaCache) {
+  const attempt = watchDownloads(viaCache);
+  return Promise.race([loadPython(given, attempt), attempt.failed]);
+}
+
+async function loadPython(given, attempt) {
   const started = performance.now();
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     throw new BootError("webassembly", "WebAssembly is not available in this worker");
@@ -147,9 +204,11 @@ async function loadPython(given) {
   // trip before the runtime downloads start; fetched when the page had none.
   const info = given && given.runtime_dir ? given : await (await fetchOk(BUILD_INFO, { cache: "no-cache" })).json();
   const url = (path) => new URL(path, SITE_ROOT).href;
-  fastOnly = new Set(info.stdlib_path ? [url(info.stdlib_path), url(info.wheel_path)] : []);
+  // Under their own URL and under the service worker's ALIAS.
+  attempt.fastOnly = new Set(info.stdlib_path
+    ? [info.stdlib_path, info.wheel_path].flatMap((path) => [url(path), aliasOf(url(path))]) : []);
   const fastAborted = new Promise((resolve, reject) => {
-    signalFastFailure = reject;
+    attempt.signalFastFailure = reject;
   });
   fastAborted.catch(() => {});
 
@@ -162,16 +221,37 @@ async function loadPython(given) {
         progress(step, label);
       },
       phase: (name) => {
-        bootPhase = name;
+        attempt.phase = name;
       },
       fastAborted,
+      snapshot: attempt.viaCache ? null : findSnapshot(info),
+      viaCache: attempt.viaCache,
+      onViaCache: () => {
+        attempt.viaCache = true;
+      },
     });
   } catch (error) {
-    throw error instanceof BootError ? error : new BootError("download", `Pyodide: ${describe(error)}`);
+    if (error instanceof BootError) {
+      throw error;
+    }
+    const failure = new BootError("download", `Pyodide: ${describe(error)}`);
+    failure.retryViaCache = Boolean(error && error.retryViaCache);
+    throw failure;
   }
-  const { pyodide, module, path, urls } = booted;
+  const { pyodide, module, path, urls, snapshot } = booted;
   estimateJson = module.estimate_json;
   stamp("ready");
+  // When each runtime file had arrived, and whether a service worker served it
+  // ("sw:<file>": that worker's start): for benchmarks/warm_breakdown.py.
+  for (const entry of performance.getEntriesByType("resource")) {
+    const file = entry.name.split("?")[0].split("/").pop();
+    if (/^(pyodide|python_stdlib|kmo_portefeuille|pyodide-lock)/.test(file)) {
+      stamps[`got:${file}`] = performance.timeOrigin + entry.responseEnd;
+      if (entry.workerStart > 0) {
+        stamps[`sw:${file}`] = performance.timeOrigin + entry.workerStart;
+      }
+    }
+  }
 
   progress(4, "Klaar");
   self.postMessage({
@@ -180,6 +260,8 @@ async function loadPython(given) {
     package: module.__version__,
     ms: Math.round(performance.now() - started),
     path,
+    source: attempt.viaCache ? "service-worker" : attempt.served.length ? "mixed" : "network",
+    snapshot,
     urls,
     stamps,
   });
@@ -227,44 +309,101 @@ function boot(info) {
 // Options: progress(step, label); phase(name) is called with "fast" or
 // "classic" when a path starts; fastAborted, a Promise that rejects when a
 // download only the fast path needs failed (the worker's watchdog sees it):
-// the fast path then gives up at once instead of waiting for Pyodide.
+// the fast path then gives up at once instead of waiting for Pyodide;
+// viaCache: load every versioned file under the service worker's ALIAS
+// (`urls` still names the files' own URLs). Without it, when pyodide.mjs
+// cannot be imported from its own URL, it is imported under ALIAS and so is
+// everything after it (onViaCache() is called); when loadPyodide fails to
+// import pyodide.asm.mjs, the error says error.retryViaCache = true (the
+// worker then boots again with viaCache), instead of trying the classic path.
 
-async function bootPython(info, siteRoot, { progress = () => {}, phase = () => {}, fastAborted = null } = {}) {
-  const url = (path) => new URL(path, siteRoot).href;
-  const indexURL = url(info.runtime_dir);
+const MODULE_FAILED = /dynamically imported module/i;
+
+async function bootPython(info, siteRoot, {
+  progress = () => {}, phase = () => {}, fastAborted = null, viaCache = false, onViaCache = () => {},
+  snapshot = null,
+} = {}) {
+  const own = (path) => new URL(path, siteRoot).href;
+  let cached = viaCache;
+  const url = (path) => (cached && aliasOf(own(path))) || own(path);
+  const ownIndex = own(info.runtime_dir);
   const quiet = { stdout: () => {}, stderr: () => {} };
-  const runtime = [url(info.pyodide_module), indexURL + "pyodide.asm.mjs", indexURL + "pyodide.asm.wasm"];
+  const runtime = [own(info.pyodide_module), ownIndex + "pyodide.asm.mjs", ownIndex + "pyodide.asm.wasm"];
 
   // Start the package download now, in parallel with the runtime's own.
   const wheel = info.stdlib_path ? fetchBytes(url(info.wheel_path), info.wheel_sha256) : null;
   wheel?.catch(() => {});
 
-  const { loadPyodide } = await import(url(info.pyodide_module));
+  let loadPyodide;
+  try {
+    ({ loadPyodide } = await import(url(info.pyodide_module)));
+  } catch (error) {
+    if (cached) {
+      throw error;
+    }
+    // Not reachable at its own URL: the network is gone; the stored copies from here on.
+    ({ loadPyodide } = await import(aliasOf(own(info.pyodide_module))).catch(() => {
+      throw error;
+    }));
+    cached = true;
+    onViaCache();
+  }
+  const indexURL = url(info.runtime_dir);
 
+  let snapshotState = snapshot ? "absent" : "unsupported";
   if (info.stdlib_path) {
     phase("fast");
     const orAbort = (promise) => (fastAborted ? Promise.race([promise, fastAborted]) : promise);
+    const options = () => ({
+      indexURL,
+      stdLibURL: url(info.stdlib_path),
+      // Our lock instead of the runtime's 119 kB one (loadPyodide always
+      // reads a lock and checks its abi_version), fetched in parallel.
+      lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
+      packageBaseUrl: new URL(".", url(info.lock_path)).href,
+      ...quiet,
+    });
+    const stored = snapshot && await snapshot.catch(() => null);
+    if (stored) {
+      // Python as a visit before this one left it (made in the browser by
+      // makeSnapshot below): no interpreter start, no imports. Anything wrong
+      // with it: booted again without it, in this worker (that works).
+      try {
+        progress(2, "Python downloaden en starten");
+        const pyodide = await orAbort(loadPyodide({ ...options(), _loadSnapshot: stored.bytes }));
+        progress(3, "Rekenregels installeren");
+        const module = pyodide.pyimport("kmo_portefeuille");
+        // The file system is not in a snapshot: the package's files, for anything read later.
+        pyodide.unpackArchive(await orAbort(wheel), "zip", { extractDir: pyodide._api.sitePackages });
+        return {
+          pyodide, module, path: "fast", snapshot: "used",
+          urls: [...runtime, own(info.stdlib_path), own(info.lock_path), own(info.wheel_path)],
+        };
+      } catch (error) {
+        if (!cached && MODULE_FAILED.test(describe(error))) {
+          throw Object.assign(error instanceof Error ? error : new Error(describe(error)), { retryViaCache: true });
+        }
+        console.warn("kmo-portefeuille: memory snapshot unusable, booting without it:", error);
+        snapshotState = "failed";
+        stored.discard();
+      }
+    }
     try {
       progress(2, "Python downloaden en starten");
-      const pyodide = await orAbort(loadPyodide({
-        indexURL,
-        stdLibURL: url(info.stdlib_path),
-        // Our lock instead of the runtime's 119 kB one (loadPyodide always
-        // reads a lock and checks its abi_version), fetched in parallel.
-        lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
-        packageBaseUrl: new URL(".", url(info.lock_path)).href,
-        ...quiet,
-      }));
+      const pyodide = await orAbort(loadPyodide(options()));
       progress(3, "Rekenregels installeren");
       const sitePackages = pyodide.runPython(
         "import sys; f'/lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages'");
       pyodide.unpackArchive(await orAbort(wheel), "zip", { extractDir: sitePackages });
       const module = pyodide.pyimport("kmo_portefeuille");
       return {
-        pyodide, module, path: "fast",
-        urls: [...runtime, url(info.stdlib_path), url(info.lock_path), url(info.wheel_path)],
+        pyodide, module, path: "fast", snapshot: snapshotState,
+        urls: [...runtime, own(info.stdlib_path), own(info.lock_path), own(info.wheel_path)],
       };
     } catch (error) {
+      if (!cached && MODULE_FAILED.test(describe(error))) {
+        throw Object.assign(error instanceof Error ? error : new Error(describe(error)), { retryViaCache: true });
+      }
       console.warn("kmo-portefeuille: fast boot failed, booting the classic way:", error);
     }
   }
@@ -286,8 +425,8 @@ async function bootPython(info, siteRoot, { progress = () => {}, phase = () => {
     throw new BootError("download", `${info.package_name}: ${problems.join("; ") || describe(error)}`);
   }
   return {
-    pyodide, module, path: "classic",
-    urls: [...runtime, indexURL + "python_stdlib.zip", url(info.lock_path), url(info.wheel_path)],
+    pyodide, module, path: "classic", snapshot: "unsupported",
+    urls: [...runtime, ownIndex + "python_stdlib.zip", own(info.lock_path), own(info.wheel_path)],
   };
 }
 
@@ -298,4 +437,110 @@ async function fetchBytes(href, sha256hex) {
 
 function hexToBase64(hex) {
   return btoa(String.fromCharCode(...hex.match(/../g).map((h) => parseInt(h, 16))));
+}
+
+// --------------------------------------------------------------------------
+// Memory snapshot, made in the browser after a visit (no extra download).
+//
+// engine.js asks a second, short-lived worker for one ("make-snapshot") a
+// moment after Python is ready, when the boot said "absent" or "failed".
+// That worker boots Pyodide's private _makeSnapshot mode from the same files
+// (from the HTTP cache), installs the wheel with unpackArchive (a Uint8Array;
+// loadPackage would break the snapshot), imports the package and runs what
+// reads its data files (the file system is not in a snapshot), then stores
+// pyodide.makeMemorySnapshot() in Cache Storage, in SNAPSHOT_CACHE (a name the
+// service worker keeps when it deletes old versions' caches), under a key made
+// of the Pyodide version, the package version and wheel sha256 and the stdlib
+// subset's sha256: a snapshot only fits the very same wasm (Pyodide checks
+// its build id) and the very same stdlib file (zipimport's table of contents
+// is in it). Storing one deletes every other key of that cache. The next
+// visit's boot restores it (bootPython, `snapshot`), ~31 MB read from disk
+// instead of starting the interpreter and importing the package.
+
+const SNAPSHOT_CACHE = `kmo:${SITE_ROOT.pathname}:snapshot`; // kept by sw.js (BUILD.caches.snapshot)
+const WARM_UP = `
+import gc, json
+import kmo_portefeuille
+kmo_portefeuille.estimate_json(json.dumps({
+    "application_date": "2026-04-14", "start_date": "2026-04-20", "service": "training",
+    "theme": "professional_skills", "enterprise": {"fte": 12, "turnover": 1500000}, "cost": 2000}))
+kmo_portefeuille.estimate_json("{}")
+kmo_portefeuille.rules_data()
+del json
+gc.collect()
+`;
+
+function snapshotKey(info) {
+  if (!info || !info.stdlib_path || !info.stdlib_sha256 || !info.wheel_sha256) {
+    return null;
+  }
+  const name = [info.pyodide_version, info.package_version, info.wheel_sha256.slice(0, 16),
+    info.stdlib_sha256.slice(0, 16)].join("-");
+  return new URL(`kmo-snapshot/${encodeURIComponent(name)}.bin`, SITE_ROOT).href;
+}
+
+/** Promise of {bytes: Promise<Uint8Array>, discard()} for this build, or null (none stored, no Cache Storage). */
+async function findSnapshot(info) {
+  const key = snapshotKey(info);
+  if (!key || typeof caches === "undefined") {
+    return null;
+  }
+  stamp("snapshotLookup");
+  // caches.match with a cacheName: does not create the cache (a first visit's lookup stays cheap).
+  const hit = await caches.match(key, { cacheName: SNAPSHOT_CACHE });
+  stamp("snapshotFound");
+  if (!hit) {
+    return null;
+  }
+  return {
+    bytes: hit.arrayBuffer().then((buffer) => {
+      stamp("snapshotRead");
+      return new Uint8Array(buffer);
+    }),
+    discard: () => caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(key)).catch(() => {}),
+  };
+}
+
+async function makeSnapshot(info) {
+  const key = snapshotKey(info);
+  if (!key || typeof caches === "undefined") {
+    return { stored: false, error: "no stdlib subset or no Cache Storage" };
+  }
+  // The boot's watchdog: a failed download ends this at once (Pyodide would
+  // wait forever), and a network error tries the service worker's copy.
+  const attempt = watchDownloads(false);
+  try {
+    return await Promise.race([snapshotOf(info, key), attempt.failed]);
+  } finally {
+    unwatchDownloads();
+  }
+}
+
+async function snapshotOf(info, key) {
+  const started = performance.now();
+  const url = (path) => new URL(path, SITE_ROOT).href;
+  const wheel = fetchBytes(url(info.wheel_path), info.wheel_sha256);
+  wheel.catch(() => {});
+  const module = url(info.pyodide_module);
+  const { loadPyodide } = await import(module).catch(() => import(aliasOf(module)));
+  const pyodide = await loadPyodide({
+    indexURL: url(info.runtime_dir),
+    stdLibURL: url(info.stdlib_path),
+    lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
+    packageBaseUrl: new URL(".", url(info.lock_path)).href,
+    stdout: () => {},
+    stderr: () => {},
+    _makeSnapshot: true,
+  });
+  pyodide.unpackArchive(await wheel, "zip", { extractDir: pyodide._api.sitePackages });
+  pyodide.runPython(WARM_UP);
+  const bytes = pyodide.makeMemorySnapshot();
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  for (const request of await cache.keys()) {
+    if (request.url !== key) {
+      await cache.delete(request);
+    }
+  }
+  await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+  return { stored: true, bytes: bytes.length, ms: Math.round(performance.now() - started) };
 }
