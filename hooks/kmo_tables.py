@@ -35,6 +35,7 @@ import posixpath
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 from mkdocs.exceptions import PluginError
@@ -89,9 +90,13 @@ class MarkerError(Exception):
 
 
 def peildatum() -> _dt.date:
-    """The day whose rules the site calls "current" (the build date unless overridden)."""
+    """The day whose rules the site calls "current": the build date in Flanders
+    (Europe/Brussels, whatever the build machine's clock zone), unless
+    ``KMO_PEILDATUM`` overrides it."""
     text = os.environ.get("KMO_PEILDATUM")
-    return _dt.date.fromisoformat(text) if text else _dt.date.today()
+    if text:
+        return _dt.date.fromisoformat(text)
+    return _dt.datetime.now(ZoneInfo("Europe/Brussels")).date()
 
 
 def _money(x) -> Decimal:

@@ -239,7 +239,19 @@ class Rekenhulp:
         return self.page.evaluate("() => window.__kmoCspViolations || []")
 
     def workers(self) -> list[str]:
-        return [worker.url for worker in self.page.workers if worker.url.endswith("/rekenhulp/worker.js")]
+        """The page's rekenhulp workers, once the short-lived snapshot maker (a
+        second worker.js, engine.js) has finished and gone."""
+        def running():
+            return [worker.url for worker in self.page.workers if worker.url.endswith("/rekenhulp/worker.js")]
+
+        if not self.page.evaluate("() => Boolean(window.kmoPortefeuille?.snapshot?.done)"):
+            return running()
+        self.page.evaluate("() => window.kmoPortefeuille.snapshot.done")
+        for _ in range(50):  # the maker closes itself once it has answered
+            if len(running()) <= 1:
+                break
+            self.page.wait_for_timeout(100)
+        return running()
 
 
 @pytest.fixture(scope="session")

@@ -172,11 +172,15 @@ def test_python_draws_the_example_exactly_as_the_build_did(new_site_context, mak
              const prerendered = built.querySelector('[data-kmo="output"]');
              prerendered.querySelector(".kmo-rh__prerendered").remove();
              return {
+               day: prerendered.dataset.peildatum,
+               today: document.getElementById("kmo-f-application_date").value,
                output: [prerendered.innerHTML, document.querySelector('[data-kmo="output"]').innerHTML],
                steps: [built.querySelector('[data-kmo="steps"]').innerHTML.trim(),
                        document.querySelector('[data-kmo="steps"]').innerHTML],
              };
            }""")
+    if same["day"] != same["today"]:
+        pytest.skip(f"built on {same['day']}, run on {same['today']} (midnight in between)")
     assert same["output"][0] == same["output"][1]
     assert same["steps"][0] and same["steps"][0] == same["steps"][1]
     calc.page.close()
