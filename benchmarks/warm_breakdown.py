@@ -38,7 +38,7 @@ run = importlib.util.module_from_spec(spec)
 sys.modules[spec.name] = run
 spec.loader.exec_module(run)
 
-COLUMNS = ["workerCreated", "workerStart", "snapshotFound", "step2", "snapshotRead", "step3", "ready", "first",
+COLUMNS = ["workerCreated", "workerStart", "imported", "snapshotFound", "step2", "snapshotRead", "step3", "ready", "first",
            "got:pyodide.asm.mjs", "got:python_stdlib.zip", "got:pyodide.asm.wasm"]
 
 VISIT_JS = """async () => {

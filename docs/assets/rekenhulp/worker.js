@@ -348,6 +348,7 @@ async function bootPython(info, siteRoot, {
     cached = true;
     onViaCache();
   }
+  stamp("imported");
   const indexURL = url(info.runtime_dir);
 
   let snapshotState = snapshot ? "absent" : "unsupported";
