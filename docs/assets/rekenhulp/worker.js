@@ -318,6 +318,27 @@ function boot(info) {
 // worker then boots again with viaCache), instead of trying the classic path.
 
 const MODULE_FAILED = /dynamically imported module/i;
+const QUIET = { stdout: () => {}, stderr: () => {} };
+
+/** loadPyodide options of the fast path: the stdlib subset and our lock; url(path) resolves a build-info path. */
+function fastOptions(info, url) {
+  return {
+    indexURL: url(info.runtime_dir),
+    stdLibURL: url(info.stdlib_path),
+    // Our lock instead of the runtime's 119 kB one (loadPyodide always
+    // reads a lock and checks its abi_version), fetched in parallel.
+    lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
+    packageBaseUrl: new URL(".", url(info.lock_path)).href,
+    ...QUIET,
+  };
+}
+
+/** A runtime module that could not be imported from its own URL: boot again from the service worker's copies. */
+function retryViaCacheIf(cached, error) {
+  if (!cached && MODULE_FAILED.test(describe(error))) {
+    throw Object.assign(error instanceof Error ? error : new Error(describe(error)), { retryViaCache: true });
+  }
+}
 
 async function bootPython(info, siteRoot, {
   progress = () => {}, phase = () => {}, fastAborted = null, viaCache = false, onViaCache = () => {},
@@ -327,7 +348,6 @@ async function bootPython(info, siteRoot, {
   let cached = viaCache;
   const url = (path) => (cached && aliasOf(own(path))) || own(path);
   const ownIndex = own(info.runtime_dir);
-  const quiet = { stdout: () => {}, stderr: () => {} };
   const runtime = [own(info.pyodide_module), ownIndex + "pyodide.asm.mjs", ownIndex + "pyodide.asm.wasm"];
 
   // Start the package download now, in parallel with the runtime's own.
@@ -349,21 +369,12 @@ async function bootPython(info, siteRoot, {
     onViaCache();
   }
   stamp("imported");
-  const indexURL = url(info.runtime_dir);
 
   let snapshotState = snapshot ? "absent" : "unsupported";
   if (info.stdlib_path) {
     phase("fast");
     const orAbort = (promise) => (fastAborted ? Promise.race([promise, fastAborted]) : promise);
-    const options = () => ({
-      indexURL,
-      stdLibURL: url(info.stdlib_path),
-      // Our lock instead of the runtime's 119 kB one (loadPyodide always
-      // reads a lock and checks its abi_version), fetched in parallel.
-      lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
-      packageBaseUrl: new URL(".", url(info.lock_path)).href,
-      ...quiet,
-    });
+    const options = () => fastOptions(info, url);
     const stored = snapshot && await snapshot.catch(() => null);
     if (stored) {
       // Python as a visit before this one left it (made in the browser by
@@ -381,9 +392,7 @@ async function bootPython(info, siteRoot, {
           urls: [...runtime, own(info.stdlib_path), own(info.lock_path), own(info.wheel_path)],
         };
       } catch (error) {
-        if (!cached && MODULE_FAILED.test(describe(error))) {
-          throw Object.assign(error instanceof Error ? error : new Error(describe(error)), { retryViaCache: true });
-        }
+        retryViaCacheIf(cached, error);
         console.warn("kmo-portefeuille: memory snapshot unusable, booting without it:", error);
         snapshotState = "failed";
         stored.discard();
@@ -402,16 +411,14 @@ async function bootPython(info, siteRoot, {
         urls: [...runtime, own(info.stdlib_path), own(info.lock_path), own(info.wheel_path)],
       };
     } catch (error) {
-      if (!cached && MODULE_FAILED.test(describe(error))) {
-        throw Object.assign(error instanceof Error ? error : new Error(describe(error)), { retryViaCache: true });
-      }
+      retryViaCacheIf(cached, error);
       console.warn("kmo-portefeuille: fast boot failed, booting the classic way:", error);
     }
   }
 
   phase("classic");
   progress(2, "Python downloaden en starten");
-  const pyodide = await loadPyodide({ indexURL, lockFileURL: url(info.lock_path), ...quiet });
+  const pyodide = await loadPyodide({ indexURL: url(info.runtime_dir), lockFileURL: url(info.lock_path), ...QUIET });
   progress(3, "Rekenregels installeren");
   const problems = [];
   await pyodide.loadPackage(info.package_name, {
@@ -524,15 +531,7 @@ async function snapshotOf(info, key) {
   wheel.catch(() => {});
   const module = url(info.pyodide_module);
   const { loadPyodide } = await import(module).catch(() => import(aliasOf(module)));
-  const pyodide = await loadPyodide({
-    indexURL: url(info.runtime_dir),
-    stdLibURL: url(info.stdlib_path),
-    lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
-    packageBaseUrl: new URL(".", url(info.lock_path)).href,
-    stdout: () => {},
-    stderr: () => {},
-    _makeSnapshot: true,
-  });
+  const pyodide = await loadPyodide({ ...fastOptions(info, url), _makeSnapshot: true });
   pyodide.unpackArchive(await wheel, "zip", { extractDir: pyodide._api.sitePackages });
   pyodide.runPython(WARM_UP);
   const bytes = pyodide.makeMemorySnapshot();
