@@ -51,13 +51,14 @@ def load_cases() -> list[Case]:
 def mismatches(expect: dict, response: dict) -> list[str]:
     """What in ``response`` differs from ``expect`` (empty when the case holds).
 
-    ``reasons``, ``warnings`` and ``errors`` are given as lists of codes (or
-    fields): reasons and errors must match exactly, the listed warnings must all
-    be present (an empty list means: no warnings at all).
+    ``reasons``, ``warnings``, ``assumptions`` and ``errors`` are given as lists
+    of codes (or fields): reasons and assumptions must match exactly and in
+    order, errors in any order, the listed warnings must all be present (an
+    empty list means: no warnings at all).
     """
     problems = []
     for key, want in expect.items():
-        if key in ("reasons", "errors"):
+        if key in ("reasons", "errors", "assumptions"):
             got = [item["code" if key == "reasons" else "field"] for item in response.get(key, [])]
             if (sorted(got) if key == "errors" else got) != (sorted(want) if key == "errors" else want):
                 problems.append(f"{key}: expected {want}, got {got}")

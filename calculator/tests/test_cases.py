@@ -17,7 +17,10 @@ def test_case(case):
 def test_there_are_cases_for_every_reason_code():
     codes = {code for c in CASES for code in c.expect.get("reasons", [])}
     assert codes == {"size_large", "below_minimum", "provider_not_registered", "application_too_late",
-                     "theme_not_eligible", "advice_subject_not_allowed", "ceiling_reached"}
+                     "theme_not_eligible", "advice_subject_not_allowed", "ceiling_reached",
+                     "legal_form_excluded", "no_flemish_establishment", "public_share_too_high",
+                     "main_activity_excluded", "service_excluded", "provider_related", "distance_without_interaction",
+                     "participants_not_workers", "de_minimis_exceeded"}
 
 
 def test_there_is_a_case_for_every_rule_version():

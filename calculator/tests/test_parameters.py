@@ -14,7 +14,8 @@ DATA = rules_data()
 def test_every_parameter_has_a_label_a_unit_and_sourced_dated_values(pid):
     param = DATA["parameters"][pid]
     assert param["label"].strip()
-    assert param["unit"] in {"percentage", "eur", "fte", "days", "years", "themes"}
+    assert param["unit"] in {"percentage", "eur", "fte", "days", "years", "themes", "flag", "legal_forms", "topics",
+                             "nace"}
     assert param["values"]
     for value in param["values"]:
         dt.date.fromisoformat(value["from"])
@@ -50,6 +51,28 @@ def test_themes_used_in_parameters_have_labels():
         if param["unit"] == "themes":
             for value in param["values"]:
                 assert set(value["value"]) <= set(DATA["themes"])
+
+
+@pytest.mark.parametrize("unit, labels", [("legal_forms", "legal_forms"), ("topics", "topics"),
+                                           ("nace", "nace_labels")])
+def test_codes_used_in_parameters_have_labels(unit, labels):
+    for pid, param in DATA["parameters"].items():
+        if param["unit"] == unit:
+            for value in param["values"]:
+                assert set(value["value"]) <= set(DATA[labels]), pid
+
+
+def test_no_legal_form_is_both_accepted_and_refused():
+    at = {pid: {code for v in DATA["parameters"][pid]["values"] for code in v["value"]}
+          for pid in ("legal_form.accepted", "legal_form.refused", "legal_form.doubtful")}
+    assert not at["legal_form.accepted"] & at["legal_form.refused"]
+    assert not at["legal_form.doubtful"] & (at["legal_form.accepted"] | at["legal_form.refused"])
+
+
+def test_a_later_exclusion_list_keeps_every_service_of_the_earlier_one():
+    values = DATA["parameters"]["services.excluded"]["values"]
+    for earlier, later in zip(values, values[1:]):
+        assert set(earlier["value"]) <= set(later["value"])
 
 
 def test_a_date_before_the_first_rules_is_refused_not_guessed():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 
+from . import _conditions
 from ._explain import Explanation
 from ._format import format_amount, format_date
 from ._params import RuleSet
@@ -101,10 +102,12 @@ def ceiling_left(available: Decimal) -> dict | None:
 
 def reasons(request: Request, size: str, eligible_cost: Decimal, due: _dt.date, available: Decimal,
             rules: RuleSet, explain: Explanation) -> list[dict]:
-    """Every condition that fails, in a fixed order."""
+    """Every condition that fails, in a fixed order (the de-minimis ceiling follows the support: see ``_estimate``)."""
     found = [
+        *_conditions.enterprise_reasons(request.enterprise, rules, explain),
         size_allowed(size),
         registered_provider(request.registered_provider),
+        *_conditions.service_reasons(request, rules, explain),
         on_time(request.application_date, due),
         theme_allowed(request.theme, rules, explain),
         advice_subject_allowed(request.service, request.theme, rules, explain),

@@ -6,11 +6,11 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from . import _amounts, _deadlines, _eligibility, _money
+from . import _amounts, _conditions, _deadlines, _eligibility, _money
 from ._explain import Explanation
 from ._format import format_amount, format_date, format_percentage
 from ._params import RulesDateError, load, rules_for
-from ._request import Request, parse_request
+from ._request import Codes, Request, parse_request
 from ._size import decide_size
 
 __all__ = ["estimate", "estimate_json"]
@@ -44,7 +44,9 @@ def estimate(request: Any) -> dict:
     cannot be computed.
     """
     data = load()
-    parsed, errors = parse_request(request, tuple(data.themes))
+    codes = Codes(themes=tuple(data.themes), legal_forms=tuple(data.legal_forms), topics=tuple(data.topics),
+                  deliveries=tuple(data.deliveries))
+    parsed, errors = parse_request(request, codes)
     if parsed is None:
         return {"errors": errors}
     try:
@@ -92,6 +94,11 @@ def _compute(request: Request, rules) -> dict:
 
     apply_by = _deadlines.apply_by(request.start_date, rules, explain)
     reasons = _eligibility.reasons(request, size, eligible_cost, apply_by, available, rules, explain)
+    if size != "large":
+        # The de-minimis ceiling counts the support this application would get.
+        would_get = _amounts.support(rate, eligible_cost, available)
+        de_minimis = _conditions.de_minimis_room(request.de_minimis_received, would_get, rules, explain)
+        reasons += [de_minimis] if de_minimis else []
     eligible = not reasons
 
     if eligible:
@@ -149,6 +156,7 @@ def _compute(request: Request, rules) -> dict:
         },
         "reasons": reasons,
         "warnings": explain.warnings,
+        "assumptions": explain.assumptions,
         "steps": explain.steps,
         "rules_version": rules.version.isoformat(),
     }

@@ -51,15 +51,17 @@ class Value:
     def decimal(self) -> Decimal:
         return Decimal(str(self.value))
 
-    def uncertain_on(self, day: _dt.date, theme: str | None = None) -> str | None:
-        """The doubt about this value that matters for an application on ``day`` (and ``theme``).
+    def uncertain_on(self, day: _dt.date, code: str | None = None) -> str | None:
+        """The doubt about this value that matters for an application on ``day`` (and theme or topic ``code``).
 
-        A doubt limited to some themes (``uncertain_themes``) only matters for those.
+        A doubt limited to some themes or topics (``uncertain_themes``,
+        ``uncertain_topics``) only matters for those.
         """
         if not self.uncertain:
             return None
-        if "uncertain_themes" in self.extra and theme not in self.extra["uncertain_themes"]:
-            return None
+        for key in ("uncertain_themes", "uncertain_topics"):
+            if key in self.extra and code not in self.extra[key]:
+                return None
         if self.uncertain_between and not (self.uncertain_between[0] <= day <= self.uncertain_between[1]):
             return None
         return self.uncertain
@@ -89,6 +91,10 @@ class _Data:
         self.checked: _dt.date = meta["checked"]
         self.first_date_message: str = meta["first_date_message"]
         self.themes: dict[str, str] = dict(raw["themes"])
+        self.legal_forms: dict[str, str] = dict(raw["legal_forms"])
+        self.topics: dict[str, str] = dict(raw["topics"])
+        self.deliveries: dict[str, str] = dict(raw["deliveries"])
+        self.nace_labels: dict[str, str] = dict(raw["nace_labels"])
         self.parameters: dict[str, list[Value]] = {}
         for pid, spec in raw["parameters"].items():
             values = sorted(spec["values"], key=lambda v: v["from"])
@@ -167,6 +173,10 @@ class RuleSet:
     def theme_label(self, code: str) -> str:
         return self.data.themes.get(code, code)
 
+    def label(self, kind: str, code: str) -> str:
+        """The Dutch label of a legal form, topic, delivery or NACE prefix (``kind``: the table in parameters.toml)."""
+        return getattr(self.data, kind).get(code, code)
+
 
 def rules_for(day: _dt.date) -> RuleSet:
     """The rules for an application submitted on ``day`` (refused before the first encoded date)."""
@@ -195,12 +205,17 @@ def rules_data() -> dict:
                 "value": copy.deepcopy(v.value),
                 "source": v.source.as_dict(),
                 "uncertain": v.uncertain,
+                **copy.deepcopy(v.extra),
             })
         parameters[pid] = {"id": pid, "label": values[0].label, "unit": values[0].unit, "values": rows}
     return {
         "meta": {"first_date": data.first_date.isoformat(), "checked": data.checked.isoformat()},
         "parameters": parameters,
         "themes": dict(data.themes),
+        "legal_forms": dict(data.legal_forms),
+        "topics": dict(data.topics),
+        "deliveries": dict(data.deliveries),
+        "nace_labels": dict(data.nace_labels),
         "werkbaar_werk": [
             {
                 "from": w.start.isoformat(),

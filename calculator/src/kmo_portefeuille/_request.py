@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["Catering", "Enterprise", "Related", "Request", "parse_request", "SERVICES", "SIZES"]
+__all__ = ["Catering", "Codes", "Enterprise", "Related", "Request", "parse_request", "SERVICES", "SIZES", "NO_TOPIC"]
 
 SERVICES = ("training", "advice")
 SIZES = ("small", "medium")
@@ -26,6 +26,20 @@ MAX_FTE = Decimal("10000000")
 MAX_COUNT = 100000
 MAX_RELATED = 100
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A NACE-BEL code: the two digits of the division, then up to three more
+# (group, class, subclass), with or without a dot after the division.
+_NACE = re.compile(r"^(\d{2})\.?(\d{0,3})$")
+NO_TOPIC = "none"
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The codes the data files know (themes, legal forms, topics, kinds of delivery)."""
+
+    themes: tuple[str, ...]
+    legal_forms: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    deliveries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,11 @@ class Enterprise:
     balance_sheet_total: Decimal | None
     related: tuple[Related, ...]
     size: str | None
+    legal_form: str | None = None
+    flemish_establishment: bool | None = None
+    public_share: Decimal | None = None
+    nace: str | None = None
+    health_profession: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,11 @@ class Request:
     theme: str | None
     support_used_this_year: Decimal
     werkbaar_werk: bool
+    topic: str | None = None
+    delivery: str | None = None
+    participants_are_workers: bool | None = None
+    provider_related: bool | None = None
+    de_minimis_received: Decimal | None = None
 
 
 class _Reader:
@@ -146,6 +170,27 @@ class _Reader:
             return default
         return obj[key]
 
+    def answer(self, obj: dict, key: str, field: str) -> bool | None:
+        """A yes/no question the user may leave unanswered (None)."""
+        if key not in obj or obj[key] is None:
+            return None
+        if not isinstance(obj[key], bool):
+            self.error(field, "Kies ja (true) of nee (false), of laat de vraag open.")
+            return None
+        return obj[key]
+
+    def nace(self, obj: dict, key: str, field: str) -> str | None:
+        """A NACE-BEL code such as 10.711 or 10711, as its digits ("10711")."""
+        raw = obj.get(key)
+        if raw is None or raw == "":
+            return None
+        match = _NACE.match(raw.strip()) if isinstance(raw, str) else None
+        if match is None or match.group(1) == "00" or not raw.strip().isascii():
+            self.error(field, "Geef de NACE-BEL-code van je hoofdactiviteit in cijfers, zoals 10.711 of 10711 "
+                              "(je vindt ze in de Kruispuntbank van Ondernemingen).")
+            return None
+        return match.group(1) + match.group(2)
+
     def date(self, obj: dict, key: str, field: str, what: str) -> _dt.date | None:
         raw = obj.get(key)
         if raw is None or raw == "":
@@ -194,7 +239,7 @@ def _related(reader: _Reader, raw: Any, index: int, needs_turnover: bool, needs_
     return Related(relation, share, fte, turnover, balance)
 
 
-def _enterprise(reader: _Reader, raw: Any) -> Enterprise | None:
+def _enterprise(reader: _Reader, raw: Any, codes: Codes) -> Enterprise | None:
     if raw is None:
         reader.error("enterprise", "Vul de gegevens van de onderneming in.")
         return None
@@ -227,7 +272,20 @@ def _enterprise(reader: _Reader, raw: Any) -> Enterprise | None:
                              balance is not None and not fixed)
             if entry is not None:
                 related.append(entry)
-    return Enterprise(fte, turnover, balance, tuple(related), size)
+    return Enterprise(fte, turnover, balance, tuple(related), size, **_conditions_of_enterprise(reader, obj, codes))
+
+
+def _conditions_of_enterprise(reader: _Reader, obj: dict, codes: Codes) -> dict:
+    """The enterprise's answers to the conditions (each optional: unanswered is None)."""
+    return {
+        "legal_form": reader.choice(obj, "legal_form", "enterprise.legal_form", codes.legal_forms,
+                                    "een rechtsvorm uit de lijst", required=False),
+        "flemish_establishment": reader.answer(obj, "flemish_establishment", "enterprise.flemish_establishment"),
+        "public_share": reader.fraction(obj, "public_share", "enterprise.public_share",
+                                        "het aandeel van de overheden", required=False),
+        "nace": reader.nace(obj, "nace", "enterprise.nace"),
+        "health_profession": reader.answer(obj, "health_profession", "enterprise.health_profession"),
+    }
 
 
 def _catering(reader: _Reader, raw: Any) -> Catering | None:
@@ -245,10 +303,10 @@ def _catering(reader: _Reader, raw: Any) -> Catering | None:
     return Catering(participants, days, price)
 
 
-def parse_request(raw: Any, themes: tuple[str, ...]) -> tuple[Request | None, list[dict]]:
+def parse_request(raw: Any, codes: Codes) -> tuple[Request | None, list[dict]]:
     """Turn a JSON-like request into a ``Request``, or give the errors per field.
 
-    ``themes`` are the theme codes the data files know.
+    ``codes`` are the theme, legal-form, topic and delivery codes the data files know.
     """
     reader = _Reader()
     obj = reader.object(raw, "", "De aanvraag")
@@ -257,15 +315,23 @@ def parse_request(raw: Any, themes: tuple[str, ...]) -> tuple[Request | None, li
     application_date = reader.date(obj, "application_date", "application_date", "de datum van de aanvraag")
     start_date = reader.date(obj, "start_date", "start_date", "de startdatum")
     service = reader.choice(obj, "service", "service", SERVICES, "opleiding of advies", required=True)
-    enterprise = _enterprise(reader, obj.get("enterprise"))
+    enterprise = _enterprise(reader, obj.get("enterprise"), codes)
     cost = reader.number(obj, "cost", "cost", what="de prijs exclusief btw")
     catering = _catering(reader, obj.get("catering"))
     vat_rate = reader.fraction(obj, "vat_rate", "vat_rate", "het btw-tarief", required=False)
     registered = reader.flag(obj, "registered_provider", "registered_provider", True)
-    theme = reader.choice(obj, "theme", "theme", themes, "een thema", required=False)
+    theme = reader.choice(obj, "theme", "theme", codes.themes, "een thema", required=False)
     used = reader.number(obj, "support_used_this_year", "support_used_this_year", required=False,
                          what="de steun die je dit jaar al kreeg")
     werkbaar = reader.flag(obj, "werkbaar_werk", "werkbaar_werk", False)
+    topic = reader.choice(obj, "topic", "topic", codes.topics + (NO_TOPIC,), "een onderwerp uit de lijst",
+                          required=False)
+    delivery = reader.choice(obj, "delivery", "delivery", codes.deliveries, "hoe de opleiding gegeven wordt",
+                             required=False)
+    workers = reader.answer(obj, "participants_are_workers", "participants_are_workers")
+    related_provider = reader.answer(obj, "provider_related", "provider_related")
+    de_minimis = reader.number(obj, "de_minimis_received", "de_minimis_received", required=False,
+                               what="de de-minimissteun die je al kreeg")
     if reader.errors:
         return None, reader.errors
     assert application_date and start_date and service and enterprise and cost is not None
@@ -281,4 +347,9 @@ def parse_request(raw: Any, themes: tuple[str, ...]) -> tuple[Request | None, li
         theme=theme,
         support_used_this_year=used if used is not None else Decimal(0),
         werkbaar_werk=werkbaar,
+        topic=topic,
+        delivery=delivery,
+        participants_are_workers=workers,
+        provider_related=related_provider,
+        de_minimis_received=de_minimis,
     ), []
