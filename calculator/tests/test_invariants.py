@@ -8,6 +8,12 @@ from hypothesis import strategies as st
 from kmo_portefeuille import estimate, rules_data
 
 THEMES = sorted(rules_data()["themes"])
+LEGAL_FORMS = sorted(rules_data()["legal_forms"])
+TOPICS = sorted(rules_data()["topics"]) + ["none"]
+DELIVERIES = sorted(rules_data()["deliveries"])
+CONDITION_REASONS = {"legal_form_excluded", "no_flemish_establishment", "public_share_too_high",
+                     "main_activity_excluded", "service_excluded", "provider_related",
+                     "distance_without_interaction", "participants_not_workers", "de_minimis_exceeded"}
 amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
 dates = st.dates(min_value=__import__("datetime").date(2016, 4, 1), max_value=__import__("datetime").date(2027, 12, 31))
 
@@ -28,7 +34,11 @@ requests = st.fixed_dictionaries(
         "enterprise": st.fixed_dictionaries(
             {"fte": st.decimals(min_value=0, max_value=400, places=1), "turnover": amounts,
              "balance_sheet_total": amounts},
-            optional={"related": st.lists(related, max_size=3), "size": st.sampled_from(["small", "medium"])},
+            optional={"related": st.lists(related, max_size=3), "size": st.sampled_from(["small", "medium"]),
+                      "legal_form": st.sampled_from(LEGAL_FORMS), "flemish_establishment": st.booleans(),
+                      "public_share": st.decimals(min_value=0, max_value=1, places=2).map(str),
+                      "nace": st.from_regex(r"\A[0-9]{2}\.?[0-9]{0,3}\Z").filter(lambda c: not c.startswith("00")),
+                      "health_profession": st.booleans()},
         ),
     },
     optional={
@@ -38,6 +48,11 @@ requests = st.fixed_dictionaries(
         "registered_provider": st.booleans(),
         "support_used_this_year": amounts.map(lambda a: a % 20000),
         "werkbaar_werk": st.booleans(),
+        "topic": st.sampled_from(TOPICS),
+        "delivery": st.sampled_from(DELIVERIES),
+        "participants_are_workers": st.booleans(),
+        "provider_related": st.booleans(),
+        "de_minimis_received": st.decimals(min_value=0, max_value=400000, places=2).map(str),
     },
 )
 
@@ -61,6 +76,33 @@ def test_support_stays_within_rate_and_ceiling(request):
         assert not r["reasons"]
     for value in (r["support"], r["own_share"], r["paid_directly"], r["ceiling"], r["ceiling_left"], r["rate"]):
         assert len(value.split(".")[1]) == 2
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests)
+def test_an_answered_condition_is_never_also_an_assumption_and_a_failed_one_is_never_eligible(request):
+    r = estimate(request)
+    assumed = {a["field"] for a in r["assumptions"]}
+    enterprise = request["enterprise"]
+    for field in ("legal_form", "flemish_establishment", "public_share", "nace", "health_profession"):
+        assert not (field in enterprise and f"enterprise.{field}" in assumed)
+    for field in ("topic", "delivery", "participants_are_workers", "provider_related", "de_minimis_received"):
+        assert not (field in request and field in assumed)
+    assert all(a["message"].strip() for a in r["assumptions"])
+    if CONDITION_REASONS & {x["code"] for x in r["reasons"]}:
+        assert not r["eligible"] and r["support"] == "0.00"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests)
+def test_answering_a_condition_yes_never_lowers_the_support_and_no_never_raises_it(request):
+    # Unanswered = assumed met: the support with every condition unanswered is an upper bound.
+    bare = {k: v for k, v in request.items()
+            if k not in ("topic", "delivery", "participants_are_workers", "provider_related", "de_minimis_received")}
+    bare["enterprise"] = {k: v for k, v in request["enterprise"].items()
+                          if k not in ("legal_form", "flemish_establishment", "public_share", "nace",
+                                       "health_profession")}
+    assert Decimal(estimate(request)["support"]) <= Decimal(estimate(bare)["support"])
 
 
 json_values = st.recursive(

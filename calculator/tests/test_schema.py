@@ -29,3 +29,12 @@ def test_the_schema_examples_are_valid_and_computable():
     for example in REQUEST["examples"]:
         jsonschema.validate(example, REQUEST)
         assert "errors" not in estimate(example)
+
+
+def test_the_schema_lists_the_codes_the_data_files_know():
+    from kmo_portefeuille import rules_data
+    data = rules_data()
+    enterprise = REQUEST["properties"]["enterprise"]["properties"]
+    assert enterprise["legal_form"]["enum"] == list(data["legal_forms"])
+    assert REQUEST["properties"]["topic"]["enum"] == [*data["topics"], "none"]
+    assert REQUEST["properties"]["delivery"]["enum"] == list(data["deliveries"])
