@@ -59,3 +59,52 @@ def test_missing_fields_are_all_named():
     code, answer, _ = run("{}")
     assert code == 2
     assert {"application_date", "start_date", "service", "enterprise", "cost"} <= {e["field"] for e in answer["errors"]}
+
+
+def test_the_answer_is_utf8_whatever_the_terminal_encoding():
+    # A Windows console in cp1252 has no "−" (the steps use it): the CLI writes UTF-8 bytes itself.
+    env = {**__import__("os").environ, "PYTHONIOENCODING": "cp1252"}
+    done = subprocess.run([sys.executable, "-m", "kmo_portefeuille"], input=json.dumps(VALID).encode(),
+                          capture_output=True, timeout=30, env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Traceback" not in done.stderr.decode()
+    answer = json.loads(done.stdout.decode("utf-8"))
+    assert any("−" in step["text"] for step in answer["steps"])
+
+
+def test_ascii_writes_json_escapes():
+    done = subprocess.run([sys.executable, "-m", "kmo_portefeuille", "--ascii"], input=json.dumps(VALID).encode(),
+                          capture_output=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.isascii()
+    assert json.loads(done.stdout)["support"] == "600.00"
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_prints_usage_and_reads_no_input(flag):
+    done = subprocess.run([sys.executable, "-m", "kmo_portefeuille", flag], input=b"", capture_output=True, timeout=30)
+    assert done.returncode == 0
+    assert "Gebruik: python -m kmo_portefeuille" in done.stdout.decode("utf-8")
+
+
+def test_an_unknown_option_exits_2_with_usage():
+    done = subprocess.run([sys.executable, "-m", "kmo_portefeuille", "--json"], input=b"{}", capture_output=True,
+                          timeout=30)
+    assert done.returncode == 2 and "Gebruik:" in done.stderr.decode("utf-8")
+
+
+def test_a_utf8_byte_order_mark_is_read_as_json():
+    code, answer, _ = run(b"\xef\xbb\xbf" + json.dumps(VALID).encode())
+    assert code == 0 and answer["support"] == "600.00"
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"start_date": "9999-12-31"}, "start_date"),
+    ({"application_date": "9999-01-01"}, "application_date"),
+    ({"cost": "٢٠٠٠"}, "cost"),
+    ({"cost": "2_000"}, "cost"),
+    ({"cost": "2e3"}, "cost"),
+])
+def test_input_the_schema_forbids_exits_2_at_its_field(change, field):
+    code, answer, err = run(json.dumps({**VALID, **change}))
+    assert code == 2 and "Traceback" not in err
+    assert [e["field"] for e in answer["errors"]] == [field]

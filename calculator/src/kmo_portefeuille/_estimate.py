@@ -22,6 +22,7 @@ def estimate_json(text: str) -> str:
     Numbers are read as ``Decimal`` (never float); text that is not JSON gives
     an error answer. The browser worker and the command line both use this.
     """
+    text = text[1:] if text.startswith("\ufeff") else text  # a byte-order mark from an editor on Windows
     try:
         request = json.loads(text, parse_float=Decimal, parse_constant=_not_a_number)
     except (ValueError, RecursionError):

@@ -25,7 +25,15 @@ MAX_AMOUNT = Decimal("1000000000000")  # 1.000 miljard euro
 MAX_FTE = Decimal("10000000")
 MAX_COUNT = 100000
 MAX_RELATED = 100
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# A number as text, as the JSON Schema allows it: ASCII digits, a point for
+# decimals (no exponent, no "2_000", no other scripts' digits); a minus sign
+# is read so that its own message can say why it is refused.
+_DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+# The dates a request may carry: wide enough for any real application and its
+# deadlines, narrow enough that no date arithmetic overflows (not a rule).
+FIRST_DAY = _dt.date(1990, 1, 1)
+LAST_DAY = _dt.date(2100, 12, 31)
 # A NACE-BEL code: the two digits of the division, then up to three more
 # (group, class, subclass), with or without a dot after the division.
 _NACE = re.compile(r"^(\d{2})\.?(\d{0,3})$")
@@ -124,8 +132,11 @@ class _Reader:
         if isinstance(raw, float) and not math.isfinite(raw):
             self.error(field, "Dit getal is oneindig of ongeldig; geef een gewoon getal.")
             return None
+        if isinstance(raw, str) and not _DECIMAL_TEXT.match(raw.strip(" \t")):
+            self.error(field, f"Dit is geen getal: geef {what} in cijfers, met een punt voor de decimalen.")
+            return None
         try:
-            value = Decimal(raw.strip()) if isinstance(raw, str) else Decimal(str(raw))
+            value = Decimal(raw.strip(" \t")) if isinstance(raw, str) else Decimal(str(raw))
         except (InvalidOperation, ValueError):
             self.error(field, f"Dit is geen getal: geef {what} in cijfers.")
             return None
@@ -200,10 +211,14 @@ class _Reader:
             self.error(field, f"Geef {what} als datum in de vorm JJJJ-MM-DD, bijvoorbeeld 2026-03-15.")
             return None
         try:
-            return _dt.date.fromisoformat(raw)
+            day = _dt.date.fromisoformat(raw)
         except ValueError:
             self.error(field, f"De datum {raw} bestaat niet; kijk dag en maand na.")
             return None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.error(field, f"Geef een datum tussen {FIRST_DAY.year} en {LAST_DAY.year}; {raw} ligt daarbuiten.")
+            return None
+        return day
 
     def choice(self, obj: dict, key: str, field: str, options: tuple, what: str, *, required: bool) -> str | None:
         raw = obj.get(key)

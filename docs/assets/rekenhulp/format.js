@@ -12,9 +12,15 @@ const MONTHS = [
 const NBSP = "\u00a0";
 const PLAIN = /^-?\d+(\.\d+)?$/;
 
-/** "1234567" -> "1.234.567" */
+/** "1234567" -> "1.234.567" (linear: a link may carry a number of any length). */
 export function groupThousands(digits) {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  const text = String(digits);
+  const head = text.length % 3 || 3;
+  const groups = [text.slice(0, head)];
+  for (let i = head; i < text.length; i += 3) {
+    groups.push(text.slice(i, i + 3));
+  }
+  return groups.join(".");
 }
 
 /** Shift the decimal point of a plain non-negative decimal string: shift("30", -2) = "0.3". */
