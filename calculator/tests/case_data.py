@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CASES_DIR = Path(__file__).parent / "cases"
+PLANS_DIR = Path(__file__).parent / "plans"
 
 
 @dataclass(frozen=True)
@@ -71,4 +72,36 @@ def mismatches(expect: dict, response: dict) -> list[str]:
             problems += [f"{key}.{k}: expected {v!r}, got {sub.get(k)!r}" for k, v in want.items() if sub.get(k) != v]
         elif response.get(key) != want:
             problems.append(f"{key}: expected {want!r}, got {response.get(key)!r}")
+    return problems
+
+
+@dataclass(frozen=True)
+class PlanCase:
+    name: str
+    request: dict
+    expect: dict
+
+
+def load_plans() -> list[PlanCase]:
+    """The year plans of ``plans/*.toml`` (``[[plan]]`` entries with ``request`` and ``expect``)."""
+    plans = []
+    for path in sorted(PLANS_DIR.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        plans += [PlanCase(p["name"], p["request"], p["expect"]) for p in data["plan"]]
+    return plans
+
+
+def plan_mismatches(expect: dict, response: dict) -> list[str]:
+    """What in a plan's ``response`` differs from ``expect``: per application, per year, or the error fields."""
+    if "errors" in expect:
+        got = sorted(e["field"] for e in response.get("errors", []))
+        return [] if got == sorted(expect["errors"]) else [f"errors: expected {expect['errors']}, got {got}"]
+    if "errors" in response:
+        return [f"unexpected errors: {response['errors']}"]
+    problems = []
+    for index, want in enumerate(expect.get("applications", [])):
+        problems += [f"applications.{index}.{p}" for p in mismatches(want, response["applications"][index])]
+    for year, want in expect.get("years", {}).items():
+        got = response["years"].get(year, {})
+        problems += [f"years.{year}.{k}: expected {v!r}, got {got.get(k)!r}" for k, v in want.items() if got.get(k) != v]
     return problems

@@ -12,6 +12,7 @@ import json
 import sys
 
 from ._estimate import estimate_json
+from ._plan import plan_json
 
 __all__ = ["main"]
 
@@ -20,9 +21,11 @@ EXIT_INVALID = 2
 
 USAGE = """\
 Gebruik: python -m kmo_portefeuille [--ascii] < aanvraag.json
+        python -m kmo_portefeuille plan [--ascii] < planning.json
 
 Leest één aanvraag als JSON van de standaardinvoer en schrijft de raming van
-de kmo-portefeuille als JSON (UTF-8) naar de standaarduitvoer.
+de kmo-portefeuille als JSON (UTF-8) naar de standaarduitvoer. Met "plan":
+een planning van meerdere aanvragen van één onderneming (zie CONTRACT.md).
 
   --ascii     schrijf niet-ASCII-tekens als \\uXXXX (voor een terminal zonder UTF-8)
   -h, --help  toon deze hulp
@@ -43,12 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     if any(a in ("-h", "--help") for a in args):
         _write(USAGE)
         return EXIT_OK
-    unknown = [a for a in args if a != "--ascii"]
+    command = plan_json if args[:1] == ["plan"] else estimate_json
+    unknown = [a for a in args[1 if command is plan_json else 0:] if a != "--ascii"]
     if unknown:
         sys.stderr.write(f"Onbekende optie {unknown[0]!r}.\n\n{USAGE}")
         return EXIT_INVALID
     text = sys.stdin.buffer.read().decode("utf-8-sig", errors="replace")
-    answer = json.loads(estimate_json(text))
+    answer = json.loads(command(text))
     _write(json.dumps(answer, ensure_ascii="--ascii" in args, indent=2) + "\n")
     return EXIT_INVALID if "errors" in answer else EXIT_OK
 

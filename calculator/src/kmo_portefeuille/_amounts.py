@@ -11,7 +11,7 @@ from ._params import RuleSet, Value
 from ._request import Catering, Request
 from ._size import SIZE_LABELS
 
-__all__ = ["catering_split", "rate", "ceiling", "werkbaar_werk_top_up", "support", "vat", "vat_rate_used"]
+__all__ = ["catering_split", "rate", "ceiling", "werkbaar_werk_top_up", "support", "vat", "vat_rate_used", "net_cost"]
 
 
 def catering_split(catering: Catering | None, rules: RuleSet, explain: Explanation) -> tuple[Decimal, Decimal]:
@@ -99,3 +99,15 @@ def vat_rate_used(request: Request, rules: RuleSet, explain: Explanation) -> Dec
     return default.decimal
 
 
+
+
+def net_cost(outlay: Decimal, vat_amount: Decimal, deductible: bool, explain: Explanation) -> Decimal:
+    """What the service really costs the enterprise: its own share and what it pays directly, less the VAT when it may deduct it (not a rule of the scheme: the enterprise's own sums)."""
+    if deductible:
+        net = outlay - vat_amount
+        explain.step("net_cost", f"Nettokost: {format_amount(outlay)} − {format_amount(vat_amount)} btw die je "
+                                 f"aftrekt = {format_amount(net)}.", _money.text(net))
+        return net
+    explain.step("net_cost", f"Nettokost: {format_amount(outlay)}; de btw telt mee, want je trekt ze niet af "
+                             "(bijvoorbeeld als je onderneming vrijgesteld is van btw).", _money.text(outlay))
+    return outlay

@@ -22,14 +22,17 @@ def estimate_json(text: str) -> str:
     Numbers are read as ``Decimal`` (never float); text that is not JSON gives
     an error answer. The browser worker and the command line both use this.
     """
+    request, error = _read_json(text)
+    return json.dumps(error or estimate(request), ensure_ascii=False)
+
+
+def _read_json(text: str) -> tuple[Any, dict | None]:
+    """JSON text as Python values with ``Decimal`` numbers, or an error answer."""
     text = text[1:] if text.startswith("\ufeff") else text  # a byte-order mark from an editor on Windows
     try:
-        request = json.loads(text, parse_float=Decimal, parse_constant=_not_a_number)
+        return json.loads(text, parse_float=Decimal, parse_constant=_not_a_number), None
     except (ValueError, RecursionError):
-        answer = {"errors": [{"field": "", "message": "De invoer is geen geldige JSON."}]}
-    else:
-        answer = estimate(request)
-    return json.dumps(answer, ensure_ascii=False)
+        return None, {"errors": [{"field": "", "message": "De invoer is geen geldige JSON."}]}
 
 
 def _not_a_number(name: str) -> Decimal:
@@ -128,6 +131,7 @@ def _compute(request: Request, rules) -> dict:
                                   + f" = {format_amount(paid_directly)}.", _money.text(paid_directly))
 
     ceiling_left = available - support
+    net_cost = _amounts.net_cost(own_share + paid_directly, vat, request.vat_deductible, explain)
     deposit_by = _deadlines.deposit_by(day, rules, explain)
     complete_by = _deadlines.complete_by(day, rules, explain)
     if not eligible:
@@ -148,6 +152,7 @@ def _compute(request: Request, rules) -> dict:
         "non_eligible": _money.text(catering_excess),
         "invoice_total": _money.text(invoice_excl_vat + vat),
         "total_outlay": _money.text(own_share + paid_directly),
+        "net_cost": _money.text(net_cost),
         "ceiling": _money.text(ceiling),
         "ceiling_left": _money.text(ceiling_left),
         "deadlines": {

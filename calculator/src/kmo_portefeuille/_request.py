@@ -98,6 +98,7 @@ class Request:
     participants_are_workers: bool | None = None
     provider_related: bool | None = None
     de_minimis_received: Decimal | None = None
+    vat_deductible: bool = False
 
 
 class _Reader:
@@ -347,6 +348,7 @@ def parse_request(raw: Any, codes: Codes) -> tuple[Request | None, list[dict]]:
     related_provider = reader.answer(obj, "provider_related", "provider_related")
     de_minimis = reader.number(obj, "de_minimis_received", "de_minimis_received", required=False,
                                what="de de-minimissteun die je al kreeg")
+    vat_deductible = reader.flag(obj, "vat_deductible", "vat_deductible", False)
     if reader.errors:
         return None, reader.errors
     assert application_date and start_date and service and enterprise and cost is not None
@@ -367,4 +369,5 @@ def parse_request(raw: Any, codes: Codes) -> tuple[Request | None, list[dict]]:
         participants_are_workers=workers,
         provider_related=related_provider,
         de_minimis_received=de_minimis,
+        vat_deductible=vat_deductible,
     ), []
