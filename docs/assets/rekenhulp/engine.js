@@ -5,6 +5,7 @@
 //   window.kmoPortefeuille.ready            Promise: resolves when Python is ready,
 //                                           rejects (error.kind) when it cannot start
 //   window.kmoPortefeuille.estimate(req)    Promise of the response object
+//   window.kmoPortefeuille.plan(req)        the same for a year plan (kmo_portefeuille.plan)
 //                                           (req: a request object or its JSON text)
 //   window.kmoPortefeuille.state            {phase: "loading"|"ready"|"failed", step, steps, label, error}
 //   window.kmoPortefeuille.workersStarted   how many workers this page ever started (1)
@@ -201,8 +202,27 @@ function createEngine() {
     }
   }
 
-  function estimate(request) {
-    const text = typeof request === "string" ? request : JSON.stringify(request);
+  /**
+   * The request as JSON text for the worker. A number that is not finite
+   * (NaN, Infinity) goes as text, so Python says "geen getal" rather than
+   * "vul in" (JSON.stringify would make it null); a value JSON cannot hold
+   * (a cycle, a BigInt) rejects the promise instead of throwing.
+   */
+  function toText(request) {
+    if (typeof request === "string") {
+      return request;
+    }
+    return JSON.stringify(request, (key, value) => (
+      typeof value === "number" && !Number.isFinite(value) ? String(value) : value));
+  }
+
+  function call(type, request) {
+    let text;
+    try {
+      text = toText(request);
+    } catch (error) {
+      return Promise.reject(new TypeError(`kmo-portefeuille: de aanvraag is geen JSON (${error.message})`));
+    }
     const send = () => new Promise((resolve, reject) => {
       if (!worker) {
         reject(new Error("kmo-portefeuille: de rekenhulp is gestopt"));
@@ -210,7 +230,7 @@ function createEngine() {
       }
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      worker.postMessage({ type: "estimate", id, request: text });
+      worker.postMessage({ type, id, request: text });
     });
     // While Python boots, the request goes to the worker at once: it waits
     // there and is answered the moment Python is ready (no round trip after
@@ -218,9 +238,13 @@ function createEngine() {
     return state.phase === "loading" && worker ? send() : ready.then(send);
   }
 
+  const estimate = (request) => call("estimate", request);
+  const plan = (request) => call("plan", request);
+
   const api = {
     ready,
     estimate,
+    plan,
     state,
     workersStarted: 0,
     versions: null,

@@ -6,6 +6,7 @@
 // Messages in:  {type: "boot", info}   build-info from the page (first message;
 //                                      without it the worker fetches build-info.json)
 //               {type: "estimate", id, request: "<JSON text>"}
+//               {type: "plan", id, request: "<JSON text>"}  (kmo_portefeuille.plan_json)
 //               {type: "make-snapshot", info}   to a second, short-lived worker (engine.js)
 // Messages out: {type: "progress", step, steps, label}
 //               {type: "ready", pyodide, package, ms, path, source, urls, stamps}
@@ -32,13 +33,14 @@ const stamp = (name) => {
 
 let booting = null;
 let estimateJson = null;
+let planJson = null;
 
 self.onmessage = (event) => {
   const message = event.data || {};
   if (message.type === "boot") {
     boot(message.info).catch(() => {}); // reported by the first boot() call below
-  } else if (message.type === "estimate") {
-    answer(message.id, message.request);
+  } else if (message.type === "estimate" || message.type === "plan") {
+    answer(message.id, message.request, message.type);
   } else if (message.type === "make-snapshot") {
     makeSnapshot(message.info).then(
       (report) => self.postMessage({ type: "snapshot", ...report }),
@@ -46,10 +48,11 @@ self.onmessage = (event) => {
   }
 };
 
-async function answer(id, request) {
+async function answer(id, request, type = "estimate") {
   try {
     await boot();
-    self.postMessage({ type: "result", id, response: estimateJson(String(request)) });
+    const compute = type === "plan" ? planJson : estimateJson;
+    self.postMessage({ type: "result", id, response: compute(String(request)) });
   } catch (error) {
     self.postMessage({ type: "result", id, error: describe(error) });
   }
@@ -240,6 +243,7 @@ async function loadPython(given, attempt) {
   }
   const { pyodide, module, path, urls, snapshot } = booted;
   estimateJson = module.estimate_json;
+  planJson = module.plan_json;
   stamp("ready");
   // When each runtime file had arrived, and whether a service worker served it
   // ("sw:<file>": that worker's start): for benchmarks/warm_breakdown.py.
