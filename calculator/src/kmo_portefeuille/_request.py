@@ -134,7 +134,7 @@ class _Reader:
             self.error(field, "Dit getal is oneindig of ongeldig; geef een gewoon getal.")
             return None
         if isinstance(raw, str) and not _DECIMAL_TEXT.match(raw.strip(" \t")):
-            self.error(field, f"Dit is geen getal: geef {what} in cijfers, met een punt voor de decimalen.")
+            self.error(field, f"Dit is geen getal: geef {what} in cijfers.")
             return None
         try:
             value = Decimal(raw.strip(" \t")) if isinstance(raw, str) else Decimal(str(raw))
