@@ -298,9 +298,9 @@ def build(site_dir: Path = DEFAULT_SITE_DIR, *, site_url: str | None = None,
     check_config(config_file)
     pyodide = pyodide_version()
 
-    log("• wheel bouwen uit calculator/ …")
+    log("• building the wheel from calculator/ …")
     wheel = build_wheel(dist_dir)
-    log("• stdlib-subset (.pyc -OO) met Node …")
+    log("• stdlib subset (.pyc -OO) with Node …")
     stdlib = build_stdlib(dist_dir / "stdlib")
     info = build_info(wheel, pyodide, site_url, stdlib)
     info_file = dist_dir / "build-info.json"
@@ -453,12 +453,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build.py: {error}", file=sys.stderr)
         return 1
     if args.command == "build":
-        print(f"Site gebouwd in {args.site_dir}")
+        print(f"Site built in {args.site_dir}")
         return 0
 
     base_path = urlsplit(site_url).path or "/"
     server = make_server(args.site_dir, args.host, args.port, base_path)
-    print(f"De site draait op {server_url(server)}  (Ctrl+C stopt)", flush=True)
+    print(f"Serving the site on {server_url(server)}  (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
