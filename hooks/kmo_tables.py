@@ -53,7 +53,7 @@ from site_tables.amounts import AmountTables  # noqa: E402
 from site_tables.common import (  # noqa: E402,F401  (re-exported for the tests and rekenhulp_build)
     TEMPLATES, MarkerError, Refs, amount, amount_cents, cell, join_words, link, lower_word, number, peildatum,
     short_theme)
-from site_tables.conditions import ConditionTables  # noqa: E402
+from site_tables.conditions import CONDITIONS, ConditionTables  # noqa: E402,F401
 from site_tables.deadlines import DeadlineTables  # noqa: E402
 from site_tables.examples import EXAMPLE_KEYS, Examples  # noqa: E402,F401
 from site_tables.sources import TOPICS, SourceTables  # noqa: E402,F401
