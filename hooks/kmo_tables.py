@@ -25,172 +25,57 @@ front matter; the theme override shows it as "Laatst gecontroleerd: ...".
 
 "Today" is the build date; set ``KMO_PEILDATUM=JJJJ-MM-DD`` to build the site
 as it would look on another day (tests use this).
+
+This file holds the marker parsing, the data access and the MkDocs events;
+the tables themselves are in ``hooks/site_tables/``, one module per family
+(see its ``__init__``), each with its templates in ``hooks/templates/``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import posixpath
 import re
-from decimal import ROUND_HALF_UP, Decimal
+import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import jinja2
 from mkdocs.exceptions import PluginError
 
 import kmo_portefeuille
-from kmo_portefeuille import format_amount, format_date, format_percentage
+from kmo_portefeuille import format_date, format_percentage
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+# MkDocs puts hooks/ on sys.path while it loads this file; so do we, for other loaders (the tests).
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from site_tables.amounts import AmountTables  # noqa: E402
+from site_tables.common import (  # noqa: E402,F401  (re-exported for the tests and rekenhulp_build)
+    TEMPLATES, MarkerError, Refs, amount, amount_cents, cell, join_words, link, lower_word, number, peildatum,
+    short_theme)
+from site_tables.conditions import CONDITIONS, ConditionTables  # noqa: E402,F401
+from site_tables.deadlines import DeadlineTables  # noqa: E402
+from site_tables.examples import EXAMPLE_KEYS, Examples  # noqa: E402,F401
+from site_tables.sources import TOPICS, SourceTables  # noqa: E402,F401
+from site_tables.themes import ThemeTables  # noqa: E402
 
 # A marker: an HTML comment whose text starts with "kmo:".
 MARKER = re.compile(r"<!--\s*kmo:(?P<body>.*?)-->", re.S)
 MARKER_START = re.compile(r"<!--\s*kmo:")
+TABLE_MARKER = re.compile(r"<!--\s*kmo:tabel\s+(?P<name>\S+)\s*-->")
 
-TABLES = (
-    "kerncijfers",
-    "steunpercentages",
-    "plafonds",
-    "kmo-drempels",
-    "minimumbedragen",
-    "themas",
-    "werkbaar-werk",
-    "tijdlijn",
-    "termijnen",
-    "bronnen",
-)
-
-# What a source supports, by the first part of the parameter id (for the list of sources).
-TOPICS = {
-    "rate": "steunpercentages",
-    "raised": "verhoogd steunpercentage",
-    "ceiling": "jaarplafond",
-    "minimum": "minimumbedragen",
-    "catering": "catering",
-    "deadline": "termijnen",
-    "size": "kmo-drempels",
-    "related": "partner- en verbonden ondernemingen",
-    "themes": "thema's",
-    "advice": "onderwerp van een advies",
-    "vat": "btw",
-}
-
-SIZES = {"klein": "small", "middelgroot": "medium"}
-SIZE_WORDS = {"small": "kleine onderneming", "medium": "middelgrote onderneming"}
-KINDS = {"opleiding": "training", "advies": "advice"}
-EXAMPLE_KEYS = {"grootte", "dienst", "datum", "kost", "thema", "al_ontvangen",
-                "deelnemers", "dagen", "catering", "btw"}
-CENT = Decimal("0.01")
+FAMILIES = (AmountTables, DeadlineTables, ThemeTables, ConditionTables, SourceTables)
+TABLES = tuple(name for family in FAMILIES for name in family.TABLES)
 
 
-class MarkerError(Exception):
-    """A marker that cannot be rendered (the hook turns it into a PluginError)."""
-
-
-def peildatum() -> _dt.date:
-    """The day whose rules the site calls "current": the build date in Flanders
-    (Europe/Brussels, whatever the build machine's clock zone), unless
-    ``KMO_PEILDATUM`` overrides it."""
-    text = os.environ.get("KMO_PEILDATUM")
-    if text:
-        return _dt.date.fromisoformat(text)
-    return _dt.datetime.now(ZoneInfo("Europe/Brussels")).date()
-
-
-def _money(x) -> Decimal:
-    return Decimal(str(x)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _number(x) -> str:
-    d = Decimal(str(x)).normalize()
-    text = f"{d:f}"
-    if "." in text:
-        whole, frac = text.split(".")
-    else:
-        whole, frac = text, ""
-    whole = f"{int(whole):,}".replace(",", ".")
-    return whole + ("," + frac if frac else "")
-
-
-def amount(x) -> str:
-    """``€ 7.500`` for whole euros, ``€ 7.500,50`` otherwise."""
-    d = Decimal(str(x))
-    return format_amount(d, cents=d != d.to_integral_value())
-
-
-def amount_cents(x) -> str:
-    return format_amount(_money(x), cents=True)
-
-
-def cell(text) -> str:
-    """Text safe inside a Markdown table cell."""
-    # Collapse ordinary whitespace only: the non-breaking spaces of amounts stay.
-    return re.sub(r"[ \t\r\n]+", " ", str(text)).strip().replace("|", "\\|")
-
-
-def link(source: dict) -> str:
-    title = source["title"].replace("[", "(").replace("]", ")")
-    return f"[{cell(title)}]({source['url']})"
-
-
-def join_words(items) -> str:
-    items = list(items)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " en " + items[-1]
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _short_theme(label: str) -> str:
-    """'Cyberveiligheid (binnen digitalisering)' -> 'cyberveiligheid', for use inside a sentence."""
-    return _lower_first(re.sub(r"\s*\(binnen [^)]*\)", "", label))
-
-
-class Refs:
-    """Numbered source references for one table: cells show linked numbers, the list follows the table."""
-
-    def __init__(self):
-        self.items: list[dict] = []
-
-    def __call__(self, sources) -> str:
-        if isinstance(sources, dict) or sources is None:
-            sources = [sources]
-        numbers = []
-        for source in sources:
-            if not source:
-                continue
-            ids = [s["id"] for s in self.items]
-            if source["id"] not in ids:
-                self.items.append(source)
-                ids.append(source["id"])
-            n = ids.index(source["id"]) + 1
-            if n not in numbers:
-                numbers.append(n)
-        return ", ".join(
-            f'[{n}]({self.items[n - 1]["url"]} "{cell(self.items[n - 1]["title"]).replace(chr(34), chr(39))}")'
-            for n in numbers) or "—"
-
-    def render(self) -> str:
-        if not self.items:
-            return ""
-        lines = "\n".join(f"{i}. {link(s)}" for i, s in enumerate(self.items, 1))
-        return f'<div class="kmo-tabelbronnen" markdown>\n\nBronnen bij deze tabel:\n\n{lines}\n\n</div>'
-
-
-class Renderer:
+class Renderer(AmountTables, DeadlineTables, ThemeTables, ConditionTables, SourceTables, Examples):
     """Renders the markers of one page from one copy of the rules data."""
 
     def __init__(self, data: dict, today: _dt.date | None = None):
         self.data = data
         self.today = today or peildatum()
         self.cited: dict[str, list[tuple[str, str]]] = {}  # source id -> [(page title, page uri)]
+        self.table_pages: dict[str, str] = {}  # table name -> uri of the page that shows it
         self.page = "index.md"
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -202,7 +87,7 @@ class Renderer:
         )
         self.env.filters.update(
             amount=amount, amount_cents=amount_cents, pct=format_percentage,
-            date=format_date, cell=cell, link=link, number=_number,
+            date=format_date, cell=cell, link=link, number=number,
         )
         self.env.globals.update(cur=self.current, at=self.value_at, fmt=self.format_value,
                                 theme=self.theme_label, links=self.links, today=self.today,
@@ -251,14 +136,22 @@ class Renderer:
         if unit == "eur":
             return amount(value)
         if unit in ("fte", "days", "years"):
-            return _number(value)
+            return number(value)
         if unit == "themes":
             labels = [self.theme_label(c) for c in value]
             if inline:
-                labels = [_short_theme(x) for x in labels]
+                labels = [short_theme(x) for x in labels]
             return join_words(labels) if labels else "geen"
         if unit == "flag":
             return "ja" if value else "nee"
+        if unit in ("legal_forms", "topics", "nace"):
+            label = {"legal_forms": self.legal_form_label, "topics": self.topic_label,
+                     "nace": self.nace_label}[unit]
+            labels = [label(c) for c in value]
+            if inline:
+                labels = [lower_word(x) for x in labels]
+            # Labels with commas of their own ('Natuurlijke persoon: eenmanszaak, ...') are separated by ';'.
+            return join_words(labels, "; " if any("," in x for x in labels) else ", ") if labels else "geen"
         raise MarkerError(f"onbekende eenheid {unit!r}")
 
     def links(self, sources) -> str:
@@ -275,6 +168,14 @@ class Renderer:
             return self.data["sources"][sid]
         except KeyError:
             raise MarkerError(f"onbekende bron {sid!r}") from None
+
+    def table_page(self, name: str) -> str | None:
+        """A link from the page being rendered to the table ``name`` (None when no page shows it)."""
+        uri = self.table_pages.get(name)
+        if uri is None:
+            return None
+        anchor = "#tabel-" + name
+        return anchor if uri == self.page else self._relative(uri) + anchor
 
     # --- markers -------------------------------------------------------------
 
@@ -350,248 +251,6 @@ class Renderer:
             a = a.rsplit(" ", 1)[0]
         return f"{a} tot {b}"
 
-    # --- tables --------------------------------------------------------------
-
-    def table_kerncijfers(self) -> str:
-        return self._template("kerncijfers.md.j2")
-
-    def table_steunpercentages(self) -> str:
-        pids = ["rate.standard.small", "rate.standard.medium", "rate.raised.small",
-                "rate.raised.medium", "raised.training", "raised.advice"]
-        dates = sorted({v["from"] for p in pids for v in self.parameter(p)["values"]})
-        rows, notes, refs = [], [], Refs()
-        for i, day in enumerate(dates):
-            at = {p: self.value_at(p, day) for p in pids}
-            training = at["raised.training"]["value"] if at["raised.training"] else []
-            advice = at["raised.advice"]["value"] if at["raised.advice"] else []
-            raised = None
-            if at["rate.raised.small"] and (training or advice):
-                raised = (f"{format_percentage(at['rate.raised.small']['value'])} / "
-                          f"{format_percentage(at['rate.raised.medium']['value'])}")
-            scope = []
-            if training:
-                scope.append("opleiding: " + join_words(_short_theme(self.theme_label(c)) for c in training))
-            if advice:
-                scope.append("advies: " + join_words(_short_theme(self.theme_label(c)) for c in advice))
-            changed = [at[p] for p in pids if at[p] and at[p]["from"] == day]
-            for row in changed:
-                if row["uncertain"] and row["uncertain"] not in notes:
-                    notes.append(row["uncertain"])
-            rows.append({
-                "from": day,
-                "until": dates[i + 1] if i + 1 < len(dates) else None,
-                "small": format_percentage(at["rate.standard.small"]["value"]),
-                "medium": format_percentage(at["rate.standard.medium"]["value"]),
-                "raised": raised,
-                "scope": "; ".join(scope),
-                "sources": refs([r["source"] for r in changed]),
-            })
-        return self._template("steunpercentages.md.j2", rows=rows, notes=notes, refs=refs)
-
-    def table_plafonds(self) -> str:
-        first = _dt.date.fromisoformat(self.data["meta"]["first_date"])
-        changes = [v["from"] for p in ("ceiling.small", "ceiling.medium") for v in self.parameter(p)["values"]]
-        last_year = max([self.today.year] + [int(c[:4]) for c in changes])
-        rows, notes, refs = [], [], Refs()
-        for year in range(first.year, last_year + 1):
-            start = max(_dt.date(year, 1, 1), first).isoformat()
-            end = f"{year}-12-31"
-            cells = {}
-            sources = []
-            for size in ("small", "medium"):
-                in_year = [v for v in self.parameter(f"ceiling.{size}")["values"]
-                           if v["from"] <= end and (v["until"] is None or v["until"] >= start)]
-                if len(in_year) == 1:
-                    cells[size] = amount(in_year[0]["value"])
-                else:
-                    cells[size] = "; ".join(
-                        f"{amount(v['value'])} vanaf {format_date(max(v['from'], start))}" for v in in_year)
-                sources += [v["source"] for v in in_year]
-            windows = [w for w in self.data["werkbaar_werk"] if w["from"][:4] <= str(year) <= w["to"][:4]]
-            top_up = []
-            for w in windows:
-                text = f"tot {amount(w['max_top_up'])} extra, aanvragen van {self.period(w['from'], w['to'])}"
-                if w["uncertain"]:
-                    text += " (onzeker, zie hieronder)"
-                    if w["uncertain"] not in notes:
-                        notes.append(w["uncertain"])
-                top_up.append(text)
-                sources.append(w["source"])
-            rows.append({"year": year, "from": start if start != f"{year}-01-01" else None,
-                         "small": cells["small"], "medium": cells["medium"],
-                         "top_up": "; ".join(top_up) or "—", "sources": refs(sources)})
-        return self._template("plafonds.md.j2", rows=rows, notes=notes, refs=refs)
-
-    def table_kmo_drempels(self) -> str:
-        return self._template("kmo-drempels.md.j2")
-
-    def table_minimumbedragen(self) -> str:
-        return self._template("minimumbedragen.md.j2")
-
-    def table_themas(self) -> str:
-        eligible = self.current("themes.eligible")
-        allowed = self.current("advice.allowed_themes")
-        raised_t = self.current("raised.training")
-        raised_a = self.current("raised.advice")
-        rows = []
-        for code in eligible["value"]:
-            advice_ok = not allowed["value"] or code in allowed["value"]
-            in_t, in_a = code in raised_t["value"], code in raised_a["value"] and advice_ok
-            rows.append({
-                "label": self.theme_label(code),
-                "training": "ja",
-                "advice": "ja" if advice_ok else "nee",
-                "raised": ("opleiding en advies" if in_t and in_a else
-                           "alleen opleiding" if in_t else "alleen advies" if in_a else "—"),
-            })
-        notes = [r["uncertain"] for r in (eligible, allowed, raised_t, raised_a) if r["uncertain"]]
-        return self._template(
-            "themas.md.j2", rows=rows, notes=list(dict.fromkeys(notes)),
-            sources=self.links(r["source"] for r in (eligible, allowed, raised_t, raised_a)),
-            advice_note=(f"Een advies komt sinds {format_date(allowed['since'])} alleen nog in aanmerking "
-                         f"als het over {self.format_value('themes', allowed['value'], inline=True)} gaat."
-                         if allowed["value"] else ""),
-            rate_small=self.current("rate.raised.small")["text"],
-            rate_medium=self.current("rate.raised.medium")["text"],
-        )
-
-    def table_werkbaar_werk(self) -> str:
-        windows = sorted(self.data["werkbaar_werk"], key=lambda w: w["from"])
-        notes = list(dict.fromkeys(w["uncertain"] for w in windows if w["uncertain"]))
-        return self._template("werkbaar-werk.md.j2", windows=windows, notes=notes)
-
-    def table_tijdlijn(self) -> str:
-        return self._template("tijdlijn.md.j2", items=self.data["timeline"])
-
-    def table_termijnen(self) -> str:
-        years = int(self.current("deadline.complete_years")["value"])
-        return self._template("termijnen.md.j2", complete=self._complete_rule(years))
-
-    @staticmethod
-    def _complete_rule(years: int) -> str:
-        if years == 1:
-            return "31 december van het jaar na het jaar van de aanvraag"
-        return f"31 december van het {years}de jaar na het jaar van de aanvraag"
-
-    def table_bronnen(self) -> str:
-        topics: dict[str, set[str]] = {sid: set() for sid in self.data["sources"]}
-        for pid, spec in self.data["parameters"].items():
-            for v in spec["values"]:
-                topics.setdefault(v["source"]["id"], set()).add(TOPICS.get(pid.split(".")[0], pid))
-        for w in self.data["werkbaar_werk"]:
-            topics.setdefault(w["source"]["id"], set()).add("werkbaar werk")
-        for t in self.data["timeline"]:
-            topics.setdefault(t["source"]["id"], set()).add("tijdlijn van de wijzigingen")
-        rows = []
-        for sid, source in sorted(self.data["sources"].items(), key=lambda kv: kv[1]["title"].lower()):
-            pages = self.cited.get(sid, [])
-            rows.append({
-                "link": link(source),
-                "topics": ", ".join(sorted(topics.get(sid, ()))) or "—",
-                "pages": ", ".join(f"[{cell(title)}]({self._relative(uri)})" for title, uri in pages) or "—",
-            })
-        return self._template("bronnen.md.j2", rows=rows)
-
-    # --- worked example --------------------------------------------------------
-
-    def example(self, args: list[str]) -> str:
-        """A worked example, computed by ``kmo_portefeuille.estimate`` itself."""
-        opts = self._options(args, EXAMPLE_KEYS)
-        for key in ("grootte", "dienst", "datum", "kost", "thema"):
-            if key not in opts:
-                raise MarkerError(f"argument {key}= ontbreekt")
-        if opts["grootte"] not in SIZES:
-            raise MarkerError("grootte moet klein of middelgroot zijn")
-        if opts["dienst"] not in KINDS:
-            raise MarkerError("dienst moet opleiding of advies zijn")
-        catering_keys = ("deelnemers", "dagen", "catering")
-        if any(k in opts for k in catering_keys) and not all(k in opts for k in catering_keys):
-            raise MarkerError("catering vraagt deelnemers=, dagen= en catering=")
-        size, kind, day = SIZES[opts["grootte"]], KINDS[opts["dienst"]], self._date(opts["datum"])
-        request = {
-            "application_date": day.isoformat(), "start_date": day.isoformat(), "service": kind,
-            "theme": opts["thema"], "enterprise": {"size": size}, "cost": opts["kost"],
-            "support_used_this_year": opts.get("al_ontvangen", "0"),
-        }
-        if "deelnemers" in opts:
-            request["catering"] = {"participants": opts["deelnemers"], "days": opts["dagen"],
-                                   "per_person_per_day": opts["catering"]}
-        btw = opts.get("btw", "standaard")
-        if btw != "standaard":
-            request["vat_rate"] = "0" if btw == "geen" else btw
-        result = self._estimate(request)
-        uncapped = self._estimate({**request, "support_used_this_year": "0"})
-        steps = {step["id"]: step for step in result["steps"]}
-        cost, eligible = _money(request["cost"]), _money(result["eligible_cost"])
-        support, ceiling = _money(result["support"]), _money(result["ceiling"])
-        catering = None
-        if "catering" in request:
-            total = _money(result["eligible_cost"]) - cost + _money(result["non_eligible"])
-            cap = _money(self.value_at("catering.cap", day)["value"])
-            catering = {"people": int(opts["deelnemers"]), "days": int(opts["dagen"]),
-                        "per_day": _money(opts["catering"]), "cap": cap, "total": total,
-                        "counted": eligible - cost, "surplus": _money(result["non_eligible"])}
-        vat = None
-        if btw != "geen":
-            vat = {"rate": Decimal(steps["vat_rate"]["figure"]) if "vat_rate" in steps else Decimal(btw),
-                   "base": cost + (catering["total"] if catering else 0), "amount": _money(result["vat"])}
-        sources = [steps[i]["source"] for i in ("rate", "ceiling", "minimum", "catering", "vat_rate")
-                   if i in steps and "source" in steps[i]]
-        return self._template(
-            "voorbeeld.md.j2",
-            size_word=SIZE_WORDS[size], kind=opts["dienst"], theme=_short_theme(self.theme_label(opts["thema"])),
-            raised=(result["rate_rule"] or "").startswith("rate.raised."),
-            day=day.isoformat(), cost=cost, catering=catering, eligible=eligible,
-            rate=Decimal(result["rate"]), by_rate=_money(uncapped["support"]), ceiling=ceiling,
-            received=_money(request["support_used_this_year"]), capped=support < _money(uncapped["support"]),
-            remaining=_money(result["ceiling_left"]) + support, support=support, own=_money(result["own_share"]),
-            vat=vat, direct=_money(result["paid_directly"]), own_total=_money(result["total_outlay"]),
-            invoice=_money(result["invoice_total"]), sources=self.links(sources),
-        )
-
-    def deadline_example(self, args: list[str]) -> str:
-        """The deadlines of one application, computed by ``kmo_portefeuille.estimate``."""
-        opts = self._options(args, {"start", "aanvraag"})
-        if set(opts) != {"start", "aanvraag"}:
-            raise MarkerError("gebruik 'kmo:voorbeeld-termijnen start=JJJJ-MM-DD aanvraag=JJJJ-MM-DD'")
-        start, applied = self._date(opts["start"]), self._date(opts["aanvraag"])
-        result = self._estimate({
-            "application_date": applied.isoformat(), "start_date": start.isoformat(), "service": "training",
-            "theme": "professional_skills", "enterprise": {"size": "small"}, "cost": "1000",
-        })
-        steps = {step["id"]: step for step in result["steps"]}
-        deadlines = result["deadlines"]
-        complete_years = int(self.value_at("deadline.complete_years", applied)["value"])
-        return self._template(
-            "voorbeeld-termijnen.md.j2",
-            start=start.isoformat(), applied=applied.isoformat(), last_apply=deadlines["apply_by"],
-            apply_days=self.value_at("deadline.apply_days", applied)["value"],
-            deposit_days=self.value_at("deadline.deposit_days", applied)["value"],
-            deposit=deadlines["deposit_by"], complete=deadlines["complete_by"],
-            complete_rule=self._complete_rule(complete_years),
-            sources=self.links([steps[i]["source"] for i in ("apply_by", "deposit_by", "complete_by")]),
-        )
-
-    @staticmethod
-    def _options(args: list[str], known) -> dict:
-        opts = {}
-        for arg in args:
-            key, sep, value = arg.partition("=")
-            if not sep or key not in known:
-                raise MarkerError(f"onbekend argument {arg!r}; bekend: {', '.join(sorted(known))}")
-            opts[key] = value
-        return opts
-
-    @staticmethod
-    def _estimate(request: dict) -> dict:
-        """Ask the rules package; an example that does not qualify is a mistake in the page."""
-        result = kmo_portefeuille.estimate(request)
-        if "errors" in result:
-            raise MarkerError("; ".join(f"{e['field']}: {e['message']}" for e in result["errors"]))
-        if not result["eligible"]:
-            raise MarkerError("voorbeeld komt niet in aanmerking: " + "; ".join(r["message"] for r in result["reasons"]))
-        return result
-
 
 # --- MkDocs events ---------------------------------------------------------------
 
@@ -604,12 +263,17 @@ def on_pre_build(config, **kwargs) -> None:
 
 
 def on_nav(nav, config, files, **kwargs):
-    """Note which page cites which source (for the list of sources), before any page renders.
+    """Note which page shows which table, and which page cites which source
+    (for the list of sources), before any page renders.
 
     Every page's markers are rendered once in advance; a source counts as cited
     on a page when its address appears in the result.
     """
     assert _renderer is not None
+    _renderer.table_pages = {}
+    for page in nav.pages:
+        for match in TABLE_MARKER.finditer(page.file.content_string):
+            _renderer.table_pages.setdefault(match.group("name"), page.file.src_uri)
     cited: dict[str, list[tuple[str, str]]] = {}
     urls = {sid: s["url"] for sid, s in _renderer.data["sources"].items()}
     for page in nav.pages:
