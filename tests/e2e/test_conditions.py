@@ -216,3 +216,21 @@ def test_the_phone_summary_shows_nothing_while_python_loads(context_without_runt
     calc.page.wait_for_timeout(300)
     expect(calc.page.locator('[data-kmo="bar"]')).to_be_hidden()
     calc.page.close()
+
+
+def test_print_shows_the_answered_conditions_and_the_assumptions_on_one_page(calc):
+    page = calc.visit(f"?{BASE}&enterprise.legal_form=bv&delivery=classroom&provider_related=false")
+    page.locator(f"{GROUP} > summary").click()  # closed: on paper its answers still show
+    expect(page.locator(GROUP)).not_to_have_attribute("open", "")
+    page.emulate_media(media="print")
+    try:
+        expect(page.get_by_label("Rechtsvorm")).to_be_visible()
+        expect(page.get_by_label("Rechtsvorm")).to_have_value("bv")
+        expect(calc.field("NACE-BEL-code van je hoofdactiviteit")).to_be_hidden()  # unanswered
+        expect(page.get_by_role("group", name="Werken alle deelnemers in je onderneming?")).to_be_hidden()
+        expect(page.locator(".kmo-rh__assumptions")).to_be_visible()
+        expect(page.get_by_role("link", name="Vul de voorwaarden aan")).to_be_hidden()
+        pdf = page.pdf(format="A4", print_background=True)
+        assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 1
+    finally:
+        page.emulate_media(media="null")
