@@ -1,14 +1,19 @@
 // The rekenhulp page: reads the form into a request (the contract of
 // kmo_portefeuille), asks the engine (one worker, one Pyodide) for the
 // estimate and shows it. The form state lives in the URL query, with the
-// contract's field names.
+// contract's field names. The "Voorwaarden" group is conditions.js's, the
+// phone's compact summary summary.js's.
 //
 // Material's instant navigation runs this module once per page session;
 // binding goes through document$ and is idempotent (one binding per form
 // element: a new visit brings a new form).
 
+import {
+  CONDITION_KEYS, Conditions, conditionMessage, fillConditions, forgetUnknown, readConditions,
+} from "./conditions.js";
 import { engine } from "./engine.js";
 import { formatPercent, toContract, toDisplay, todayISO } from "./format.js";
+import { Summary } from "./summary.js";
 import { resultView, stepsView } from "./view.js";
 
 // Start the worker (and so the runtime downloads) before anything else.
@@ -111,6 +116,8 @@ class Calculator {
     this.seq = 0;
     this.timer = null;
     this.lastKey = null;
+    this.conditions = new Conditions(form);
+    this.summary = new Summary(this.root);
 
     form.addEventListener("submit", (event) => event.preventDefault());
     form.addEventListener("keydown", (event) => {
@@ -232,7 +239,7 @@ class Calculator {
       if (match) {
         rows = Math.max(rows, Math.min(Number(match[1]), MAX_RELATED - 1));
       }
-      linked = linked || Boolean(match) || KEYS.includes(key);
+      linked = linked || Boolean(match) || KEYS.includes(key) || CONDITION_KEYS.includes(key);
     }
     if (linked) {
       this.blankExample();
@@ -274,6 +281,11 @@ class Calculator {
         set(`enterprise.related.${i}.${key}`, params.get(`enterprise.related.${i}.${key}`));
       }
     }
+    const conditions = fillConditions(this.form, params); // the Voorwaarden group (conditions.js)
+    conditions.forEach((name) => this.touched.add(name));
+    if (conditions.length) {
+      this.conditions.open();
+    }
     for (const name of ["application_date", "start_date"]) {
       if (!this.value(name)) {
         this.control(name).value = today;
@@ -293,6 +305,8 @@ class Calculator {
     for (const row of this.relatedRows()) {
       row.remove();
     }
+    forgetUnknown(this.form);
+    this.conditions.close();
     this.form.reset();
     this.blankExample();
     this.touched.clear();
@@ -351,7 +365,7 @@ class Calculator {
     if (this.value("werkbaar_werk")) {
       request.werkbaar_werk = true;
     }
-    return request;
+    return readConditions(this.form, request);
   }
 
   linkFor(request) {
@@ -384,6 +398,7 @@ class Calculator {
       history.replaceState(history.state, "", link);
     }
     this.markEmpty();
+    this.conditions.showCount();
     this.checkPrerendered();
     this.busy(true);
     const seq = ++this.seq;
@@ -529,6 +544,8 @@ class Calculator {
       this.clearFieldErrors();
       this.renderResult(response, output);
     }
+    this.conditions.follow(response);
+    this.summary.show(response);
   }
 
   clearFieldErrors() {
@@ -587,7 +604,7 @@ class Calculator {
     const shown = [];
     const waiting = [];
     for (const original of errors) {
-      const error = { ...original };
+      const error = { ...original, message: conditionMessage(original) };
       if (/\.share$/.test(error.field) && error.message.includes("breuk")) {
         // The form asks for a percentage; the contract for a fraction.
         error.message = "Geef het aandeel in procent, tussen 0 en 100 (bijvoorbeeld 30).";
@@ -613,7 +630,8 @@ class Calculator {
       }
     }
     const list = (entries) => el("ul", {}, entries.map((entry) => {
-      const text = entry.label ? `${entry.label}: ${entry.message}` : entry.message;
+      const joint = /[?:]$/.test(entry.label) ? " " : ": "; // a question as label: no "?:"
+      const text = entry.label ? `${entry.label}${joint}${entry.message}` : entry.message;
       if (!entry.target || !entry.target.focus) {
         return el("li", { text });
       }
@@ -658,13 +676,24 @@ class Calculator {
       event.preventDefault();
       event.stopPropagation();
       const control = document.getElementById(focusLink.dataset.focus);
+      const group = control && control.closest("details");
+      if (group) {
+        group.open = true; // a field of the Voorwaarden group
+      }
       if (control) {
         control.focus();
         control.scrollIntoView({ block: "center" });
       }
       return;
     }
-    if (target.closest(".kmo-rh__skip a")) {
+    if (target.closest('a[data-open="conditions"]')) {
+      // "Vul de voorwaarden aan" under the assumptions: open the group, focus it.
+      event.preventDefault();
+      event.stopPropagation();
+      this.conditions.open({ focus: true });
+      return;
+    }
+    if (target.closest('.kmo-rh__skip a, a[data-kmo="bar"]')) {
       event.preventDefault();
       event.stopPropagation();
       const result = this.root.querySelector("#kmo-resultaat");
