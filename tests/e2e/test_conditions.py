@@ -234,3 +234,19 @@ def test_print_shows_the_answered_conditions_and_the_assumptions_on_one_page(cal
         assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 1
     finally:
         page.emulate_media(media="null")
+
+
+def test_a_yes_that_rests_on_assumptions_says_so_under_the_verdict(calc):
+    if not calc.on_page():
+        calc.open()
+    page = calc.page
+    page.goto(calc.PATH, wait_until="domcontentloaded")  # the example: a small enterprise that qualifies
+    calc.settled(timeout=35_000)
+    proviso = page.locator(".kmo-rh__proviso")
+    expect(proviso).to_be_visible()
+    count = page.locator("[data-result=assumptions] li").count()
+    assert count >= 5
+    expect(proviso).to_contain_text(f"{count} voorwaarden")
+    proviso.get_by_role("link").click()
+    expect(page.locator("#kmo-aannames")).to_be_focused()
+    assert "#" not in page.url

@@ -95,8 +95,7 @@ export function readConditions(form, request) {
  * both saying where the value came from. The rules package's error then
  * stands at the field.
  */
-function keepUnknown(form, name, raw) {
-  const control = controlOf(form, name);
+export function keepUnknown(form, name, raw, control = controlOf(form, name)) {
   const label = `Uit de link: ${raw}`;
   if (control instanceof HTMLSelectElement) {
     const option = new Option(label, raw, false, true);

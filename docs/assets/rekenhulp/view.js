@@ -42,10 +42,17 @@ export function resultView(r, h) {
   // open; each message completes the heading's sentence. The link opens the
   // group (rekenhulp.js handles data-open; without JavaScript the fragment).
   const assumed = r.assumptions && r.assumptions.length
-    ? h("div", { class: "kmo-rh__assumptions", "data-result": "assumptions" },
+    ? h("div", { class: "kmo-rh__assumptions", "data-result": "assumptions", id: "kmo-aannames", tabindex: "-1" },
       h("h3", { text: "De rekenhulp gaat ervan uit dat …" }),
       h("ul", {}, r.assumptions.map((item) => h("li", { "data-assumption": item.field, text: item.message }))),
       h("p", {}, h("a", { href: "#kmo-voorwaarden", "data-open": "conditions", text: "Vul de voorwaarden aan" })))
+    : null;
+  // A "yes" resting on assumptions says so right under it (the list follows the figures).
+  const n = r.assumptions ? r.assumptions.length : 0;
+  const proviso = r.eligible && n
+    ? h("p", { class: "kmo-rh__proviso" }, "Als klopt wat de rekenhulp aanneemt over ",
+      h("a", { href: "#kmo-aannames", "data-scroll": "kmo-aannames", text: n === 1 ? "één voorwaarde" : `${n} voorwaarden` }),
+      " die je niet invulde.")
     : null;
   const vatNote = r.non_eligible !== "0.00"
     ? `btw ${formatAmount(r.vat)} en catering boven het maximum ${formatAmount(r.non_eligible)}`
@@ -72,7 +79,7 @@ export function resultView(r, h) {
     : null;
   // The assumptions qualify the verdict and its figures: right under them, so
   // that the support still shows at a glance.
-  return [verdict, reasons, figures, assumed, deadlines, about, warnings].filter(Boolean);
+  return [verdict, proviso, reasons, figures, assumed, deadlines, about, warnings].filter(Boolean);
 }
 
 /** The steps of the calculation (the answer's "steps"), one list item each, with rule and source. */
