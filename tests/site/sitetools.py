@@ -20,6 +20,15 @@ REPO = Path(__file__).resolve().parents[2]
 SUBPATH = "/kmo/"
 
 
+def load_hook(name: str):
+    """A fresh copy of hooks/kmo_tables.py under ``name`` (its own module state, as MkDocs loads it)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, REPO / "hooks" / "kmo_tables.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

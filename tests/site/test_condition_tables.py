@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import importlib.util
 import os
 import re
 import shutil
@@ -17,20 +16,13 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 import kmo_portefeuille
-from sitetools import REPO, mkdocs_build, parse_page
+from sitetools import REPO, load_hook, mkdocs_build, parse_page
 
 NBSP = "\u00a0"
 TODAY = dt.date(2026, 12, 1)
 
 
-def load_hook():
-    spec = importlib.util.spec_from_file_location("kmo_tables_conditions_under_test", REPO / "hooks" / "kmo_tables.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = load_hook()
+hook = load_hook("kmo_tables_conditions_under_test")
 
 
 def data():

@@ -175,19 +175,17 @@ class _Reader:
         return None
 
     def flag(self, obj: dict, key: str, field: str, default: bool) -> bool:
-        if key not in obj or obj[key] is None:
-            return default
-        if not isinstance(obj[key], bool):
-            self.error(field, "Kies ja (true) of nee (false).")
-            return default
-        return obj[key]
+        """A yes/no field with a default when absent."""
+        value = self.answer(obj, key, field, "Kies ja (true) of nee (false).")
+        return default if value is None else value
 
-    def answer(self, obj: dict, key: str, field: str) -> bool | None:
+    def answer(self, obj: dict, key: str, field: str,
+               message: str = "Kies ja (true) of nee (false), of laat de vraag open.") -> bool | None:
         """A yes/no question the user may leave unanswered (None)."""
         if key not in obj or obj[key] is None:
             return None
         if not isinstance(obj[key], bool):
-            self.error(field, "Kies ja (true) of nee (false), of laat de vraag open.")
+            self.error(field, message)
             return None
         return obj[key]
 
