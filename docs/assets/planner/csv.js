@@ -116,7 +116,7 @@ function readAmount(text) {
   } else if (!/^\d+(\.\d{1,2})?$/.test(t)) {
     return null;
   }
-  return t;
+  return t.replace(/\.00?$/, ""); // "10000,00" was written as 10000: the same plan comes back
 }
 
 function readCell(column, text) {
