@@ -22,6 +22,10 @@ page gets at build time so that it is useful before Python runs in the browser.
   another day than the build day it keeps the amounts only while the same
   rules apply (``data-valid-from`` .. ``data-valid-until``) and hides what
   depends on the dates.
+* ``kmo_conditions``: the option lists of the form's "Voorwaarden" group
+  (legal forms, deliveries, the excluded-service topics grouped by the date
+  each was first excluded), from ``kmo_portefeuille.rules_data()``; the build
+  fails when the data lacks one of them (``conditions_options``).
 
 "Today" is hooks/kmo_tables.py's ``peildatum()`` (``KMO_PEILDATUM`` or the
 build date), so the tables and the prerender agree on the day.
@@ -150,6 +154,59 @@ def prerender(day: _dt.date | None = None) -> dict:
             "html": html, "steps": drawn["steps"], "text": example_text(response)}
 
 
+def _labels(data: dict, key: str) -> dict[str, str]:
+    """rules_data()[key] as {code: label}; PluginError when it is missing or empty."""
+    labels = data.get(key)
+    if not isinstance(labels, dict) or not labels or not all(
+            isinstance(code, str) and isinstance(label, str) and label for code, label in labels.items()):
+        raise PluginError(f"rekenhulp_build: kmo_portefeuille.rules_data() has no {key!r} (code -> label) "
+                          "for the rekenhulp's Voorwaarden")
+    return labels
+
+
+def _values(data: dict, parameter: str) -> list[dict]:
+    """The dated values of a parameter; PluginError when it is missing."""
+    values = data.get("parameters", {}).get(parameter, {}).get("values")
+    if not values:
+        raise PluginError(f"rekenhulp_build: kmo_portefeuille.rules_data() has no parameter {parameter!r}")
+    return sorted(values, key=lambda value: value["from"])
+
+
+def topic_groups(data: dict) -> list[dict]:
+    """The excluded-service topics grouped by the date each was first excluded
+    (``services.excluded``), then the health topic with the date from which it is
+    for the target group only (``services.health_target_group_only``):
+    [{"label": "Uitgesloten sinds 1 juli 2020", "options": [(code, label), ...]}, ...].
+    Every topic of ``topics`` is in exactly one group, or the build fails."""
+    topics = _labels(data, "topics")
+    groups, seen = [], set()
+    for value in _values(data, "services.excluded"):
+        new = [code for code in value["value"] if code not in seen]
+        seen.update(new)
+        if new:
+            groups.append({"label": f"Uitgesloten sinds {format_date(value['from'])}",
+                           "options": [(code, topics.get(code)) for code in new]})
+    health = [value for value in _values(data, "services.health_target_group_only") if value["value"] is True]
+    left = [code for code in topics if code not in seen]
+    if not health or left != ["health"]:
+        raise PluginError("rekenhulp_build: the topics of rules_data() do not match services.excluded and "
+                          f"services.health_target_group_only (not placed: {left})")
+    groups.append({"label": f"Sinds {format_date(health[0]['from'])} alleen voor zorgberoepen",
+                   "options": [("health", topics["health"])]})
+    unknown = [code for group in groups for code, label in group["options"] if not label]
+    if unknown:
+        raise PluginError(f"rekenhulp_build: excluded topics without a label in rules_data()['topics']: {unknown}")
+    return groups
+
+
+def conditions_options(data: dict | None = None) -> dict:
+    """The option lists of the "Voorwaarden" group, from the rules data (never typed in the template)."""
+    data = data or kmo_portefeuille.rules_data()
+    return {"legal_forms": list(_labels(data, "legal_forms").items()),
+            "deliveries": list(_labels(data, "deliveries").items()),
+            "topic_groups": topic_groups(data)}
+
+
 def build_info_json() -> str | None:
     path = os.environ.get("KMO_BUILD_INFO")
     if not path or not os.path.isfile(path):
@@ -174,5 +231,6 @@ def on_page_context(context, page, config, nav, **kwargs):
     done = prerender()
     context["kmo_prerender"] = done["html"]
     context["kmo_prerender_steps"] = done["steps"]
+    context["kmo_conditions"] = conditions_options()
     context["kmo_example"] = {"fields": done["fields"], "theme": EXAMPLE["theme"], "text": done["text"]}
     return context

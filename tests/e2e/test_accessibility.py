@@ -128,6 +128,47 @@ def test_the_rekenhulp_in_every_state_has_no_axe_violations(axe_calc, axe_core_j
     assert not problems, "\n\n".join(f"{state}\n{text}" for state, text in problems.items())
 
 
+def test_the_voorwaarden_group_and_the_phone_summary_have_no_axe_violations(axe_calc, axe_core_js):
+    calc = axe_calc
+    page = calc.page
+    calc.fresh()
+    calc.fill_small_training()
+    expect(page.locator(".kmo-rh__assumptions")).to_be_visible()
+    expect(page.locator("#kmo-voorwaarden")).not_to_have_attribute("open", "")
+    problems = {"Voorwaarden closed, assumptions listed": axe(page, axe_core_js)}
+
+    page.locator("#kmo-voorwaarden > summary").click()
+    page.get_by_label("Rechtsvorm").select_option("vzw")
+    page.get_by_role("group", name="Is de dienstverlener verbonden met je onderneming?").get_by_label(
+        "Ja", exact=True).check()
+    calc.settled()
+    expect(calc.result("eligible")).to_have_text("Komt niet in aanmerking")
+    problems["Voorwaarden open, not eligible"] = axe(page, axe_core_js)
+    calc.field("Deel in handen van overheden, in procent").fill("abc")
+    calc.settled()
+    expect(page.locator("#kmo-f-enterprise-public_share-error")).to_be_visible()
+    problems["Voorwaarden open, error at a field"] = axe(page, axe_core_js)
+    scheme(page, "dark")
+    problems["Voorwaarden open, dark"] = axe(page, axe_core_js)
+    scheme(page, "light")
+
+    calc.field("Deel in handen van overheden, in procent").fill("")
+    calc.settled()
+    try:
+        page.set_viewport_size({"width": 360, "height": 740})
+        calc.field("Prijs zonder btw, in euro").scroll_into_view_if_needed()
+        expect(page.locator('[data-kmo="bar"]')).to_be_visible()
+        problems["phone summary"] = axe(page, axe_core_js)
+        scheme(page, "dark")
+        problems["phone summary, dark"] = axe(page, axe_core_js)
+        scheme(page, "light")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+    problems = {state: report(v) for state, v in problems.items() if v}
+    assert not problems, "\n\n".join(f"{state}\n{text}" for state, text in problems.items())
+
+
 def test_the_failure_message_has_no_axe_violations(axe_context, make_calc, axe_core_js):
     calc = make_calc(axe_context)
     calc.page.add_init_script("delete window.WebAssembly;")

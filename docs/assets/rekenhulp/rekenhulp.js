@@ -1,14 +1,17 @@
 // The rekenhulp page: reads the form into a request (the contract of
 // kmo_portefeuille), asks the engine (one worker, one Pyodide) for the
 // estimate and shows it. The form state lives in the URL query, with the
-// contract's field names.
+// contract's field names. The "Voorwaarden" group is conditions.js's, the
+// phone's compact summary summary.js's.
 //
 // Material's instant navigation runs this module once per page session;
 // binding goes through document$ and is idempotent (one binding per form
 // element: a new visit brings a new form).
 
+import { CONDITION_KEYS, Conditions, conditionMessage, fillConditions, forgetUnknown, readConditions, keepUnknown } from "./conditions.js";
 import { engine } from "./engine.js";
 import { formatPercent, toContract, toDisplay, todayISO } from "./format.js";
+import { Summary } from "./summary.js";
 import { resultView, stepsView } from "./view.js";
 
 // Start the worker (and so the runtime downloads) before anything else.
@@ -108,9 +111,15 @@ class Calculator {
     this.root = form.closest(".kmo-rh");
     this.part = (name) => this.root.querySelector(`[data-kmo="${name}"]`);
     this.touched = new Set();
+    // Values from the link that a date field or a checkbox cannot hold
+    // ("gisteren", "2024-02-30", registered_provider=1): sent as they are, so
+    // the rules package's message stands at the field, until the field changes.
+    this.linkRaw = new Map();
     this.seq = 0;
     this.timer = null;
     this.lastKey = null;
+    this.conditions = new Conditions(form);
+    this.summary = new Summary(this.root);
 
     form.addEventListener("submit", (event) => event.preventDefault());
     form.addEventListener("keydown", (event) => {
@@ -123,6 +132,7 @@ class Calculator {
     });
     form.addEventListener("input", () => this.schedule());
     form.addEventListener("change", (event) => {
+      this.linkRaw.delete(event.target && event.target.name);
       this.touch(event.target);
       this.schedule();
     });
@@ -196,6 +206,11 @@ class Calculator {
 
   /** Give every related row its contract names, ids, labels and legend. */
   renumber() {
+    // At the limit "toevoegen" says why it adds nothing more.
+    const full = this.relatedRows().length >= MAX_RELATED;
+    const add = this.root.querySelector('[data-action="add-related"]');
+    add.setAttribute("aria-disabled", String(full));
+    this.part("related-full").hidden = !full;
     this.relatedRows().forEach((row, index) => {
       const number = index + 1;
       row.querySelector('[data-kmo="row-legend"]').textContent = `Onderneming ${number}`;
@@ -225,18 +240,24 @@ class Calculator {
    */
   fill(params) {
     const today = todayISO();
-    let rows = -1;
     let linked = false;
+    const indices = new Set();
     for (const key of params.keys()) {
       const match = RELATED_KEY.exec(key);
       if (match) {
-        rows = Math.max(rows, Math.min(Number(match[1]), MAX_RELATED - 1));
+        indices.add(match[1]);
       }
-      linked = linked || Boolean(match) || KEYS.includes(key);
+      linked = linked || Boolean(match) || KEYS.includes(key) || CONDITION_KEYS.includes(key);
     }
     if (linked) {
       this.blankExample();
     }
+    // Row numbers in a link are compacted in their order (…related.7… and
+    // …related.999999… become rows 1 and 2); beyond the limit, the page says so.
+    const order = [...indices].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+    const kept = order.slice(0, MAX_RELATED);
+    this.part("related-limit").hidden = order.length <= MAX_RELATED;
+    const rows = kept.length - 1;
     for (let i = 0; i <= rows; i += 1) {
       this.addRelated();
     }
@@ -245,37 +266,54 @@ class Calculator {
       if (!control || raw === null) {
         return;
       }
+      // A value the form has no place for is kept, never replaced by a default.
       if (control instanceof RadioNodeList) {
         const option = [...control].find((input) => input.value === raw);
         if (option) {
           option.checked = true;
+        } else {
+          keepUnknown(this.form, name, raw, control);
         }
       } else if (control.type === "checkbox") {
-        control.checked = raw === "true";
-      } else if (control instanceof HTMLSelectElement) {
-        if (![...control.options].some((option) => option.value === raw)) {
-          if (name !== "vat_rate" || !/^(0(\.\d+)?|1(\.0+)?)$/.test(raw)) {
-            return;
-          }
-          control.append(el("option", { value: raw, text: formatPercent(raw) }));
+        if (raw === "true" || raw === "false") {
+          control.checked = raw === "true";
+        } else {
+          this.linkRaw.set(name, raw);
         }
+      } else if (control instanceof HTMLSelectElement) {
+        if ([...control.options].some((option) => option.value === raw)) {
+          control.value = raw;
+        } else if (name === "vat_rate" && /^(0(\.\d+)?|1(\.0+)?)$/.test(raw)) {
+          control.append(el("option", { value: raw, text: formatPercent(raw) }));
+          control.value = raw;
+        } else {
+          keepUnknown(this.form, name, raw, control);
+        }
+      } else if (control.dataset.kind === "date") {
         control.value = raw;
+        if (control.value !== raw) {
+          this.linkRaw.set(name, raw); // the date field cannot hold it
+        }
       } else {
-        const kind = control.dataset.kind;
-        control.value = kind === "date" ? raw : toDisplay(raw, kind);
+        control.value = toDisplay(raw, control.dataset.kind);
       }
       this.touched.add(name);
     };
     for (const key of KEYS) {
       set(key, params.get(key));
     }
-    for (let i = 0; i <= rows; i += 1) {
+    kept.forEach((index, row) => {
       for (const key of RELATED_FIELDS) {
-        set(`enterprise.related.${i}.${key}`, params.get(`enterprise.related.${i}.${key}`));
+        set(`enterprise.related.${row}.${key}`, params.get(`enterprise.related.${index}.${key}`));
       }
+    });
+    const conditions = fillConditions(this.form, params); // the Voorwaarden group (conditions.js)
+    conditions.forEach((name) => this.touched.add(name));
+    if (conditions.length) {
+      this.conditions.open();
     }
     for (const name of ["application_date", "start_date"]) {
-      if (!this.value(name)) {
+      if (!this.value(name) && !this.linkRaw.has(name)) {
         this.control(name).value = today;
       }
     }
@@ -293,9 +331,12 @@ class Calculator {
     for (const row of this.relatedRows()) {
       row.remove();
     }
+    forgetUnknown(this.form);
+    this.conditions.close();
     this.form.reset();
     this.blankExample();
     this.touched.clear();
+    this.linkRaw.clear();
     this.fill(new URLSearchParams());
     this.clearFieldErrors();
     this.update();
@@ -314,11 +355,14 @@ class Calculator {
       }
     };
     const request = {};
-    put(request, "application_date", this.value("application_date"));
-    put(request, "start_date", this.value("start_date"));
+    const raw = (name) => (this.linkRaw.has(name) ? this.linkRaw.get(name) : this.value(name));
+    put(request, "application_date", raw("application_date"));
+    put(request, "start_date", raw("start_date"));
     put(request, "service", this.value("service"));
     put(request, "theme", this.value("theme"));
-    if (!this.value("registered_provider")) {
+    if (this.linkRaw.has("registered_provider")) {
+      request.registered_provider = this.linkRaw.get("registered_provider");
+    } else if (!this.value("registered_provider")) {
       request.registered_provider = false;
     }
     const enterprise = {};
@@ -348,10 +392,12 @@ class Calculator {
       request.catering = catering;
     }
     put(request, "support_used_this_year", text("support_used_this_year"));
-    if (this.value("werkbaar_werk")) {
+    if (this.linkRaw.has("werkbaar_werk")) {
+      request.werkbaar_werk = this.linkRaw.get("werkbaar_werk");
+    } else if (this.value("werkbaar_werk")) {
       request.werkbaar_werk = true;
     }
-    return request;
+    return readConditions(this.form, request);
   }
 
   linkFor(request) {
@@ -384,6 +430,7 @@ class Calculator {
       history.replaceState(history.state, "", link);
     }
     this.markEmpty();
+    this.conditions.showCount();
     this.checkPrerendered();
     this.busy(true);
     const seq = ++this.seq;
@@ -529,6 +576,8 @@ class Calculator {
       this.clearFieldErrors();
       this.renderResult(response, output);
     }
+    this.conditions.follow(response);
+    this.summary.show(response);
   }
 
   clearFieldErrors() {
@@ -587,13 +636,16 @@ class Calculator {
     const shown = [];
     const waiting = [];
     for (const original of errors) {
-      const error = { ...original };
+      const error = { ...original, message: conditionMessage(original) };
+      const control = this.control(error.field);
+      if (this.linkRaw.has(error.field) && control && control.type === "checkbox") {
+        error.message = `De link gaf „${this.linkRaw.get(error.field)}”: vink het vakje aan of uit.`;
+      }
       if (/\.share$/.test(error.field) && error.message.includes("breuk")) {
         // The form asks for a percentage; the contract for a fraction.
         error.message = "Geef het aandeel in procent, tussen 0 en 100 (bijvoorbeeld 30).";
       }
       const target = this.errorTarget(error.field);
-      const control = this.control(error.field);
       const empty = control && !(control instanceof RadioNodeList) && control.type !== "checkbox"
         && String(control.value).trim() === "";
       const entry = { ...error, target, label: this.labelOf(error.field) };
@@ -613,7 +665,8 @@ class Calculator {
       }
     }
     const list = (entries) => el("ul", {}, entries.map((entry) => {
-      const text = entry.label ? `${entry.label}: ${entry.message}` : entry.message;
+      const joint = /[?:]$/.test(entry.label) ? " " : ": "; // a question as label: no "?:"
+      const text = entry.label ? `${entry.label}${joint}${entry.message}` : entry.message;
       if (!entry.target || !entry.target.focus) {
         return el("li", { text });
       }
@@ -652,19 +705,42 @@ class Calculator {
     if (!target) {
       return;
     }
+    const scrollLink = target.closest("a[data-scroll]");
+    if (scrollLink) {
+      // A link within the result (to the assumptions): move there, not through instant navigation.
+      event.preventDefault();
+      event.stopPropagation();
+      const place = document.getElementById(scrollLink.dataset.scroll);
+      if (place) {
+        place.focus({ preventScroll: true });
+        place.scrollIntoView({ block: "start" });
+      }
+      return;
+    }
     const focusLink = target.closest("a[data-focus]");
     if (focusLink) {
       // Not through Material's instant navigation: focus the field itself.
       event.preventDefault();
       event.stopPropagation();
       const control = document.getElementById(focusLink.dataset.focus);
+      const group = control && control.closest("details");
+      if (group) {
+        group.open = true; // a field of the Voorwaarden group
+      }
       if (control) {
         control.focus();
         control.scrollIntoView({ block: "center" });
       }
       return;
     }
-    if (target.closest(".kmo-rh__skip a")) {
+    if (target.closest('a[data-open="conditions"]')) {
+      // "Vul de voorwaarden aan" under the assumptions: open the group, focus it.
+      event.preventDefault();
+      event.stopPropagation();
+      this.conditions.open({ focus: true });
+      return;
+    }
+    if (target.closest('.kmo-rh__skip a, a[data-kmo="bar"]')) {
       event.preventDefault();
       event.stopPropagation();
       const result = this.root.querySelector("#kmo-resultaat");
@@ -679,6 +755,10 @@ class Calculator {
     const action = button.dataset.action;
     if (action === "add-related") {
       const row = this.addRelated();
+      if (!row) {
+        this.part("related-full").hidden = false;
+        return;
+      }
       if (row) {
         row.querySelector("select").focus();
       }

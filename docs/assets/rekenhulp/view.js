@@ -38,6 +38,22 @@ export function resultView(r, h) {
     ? h("ul", { class: "kmo-rh__reasons" },
       r.reasons.map((reason) => h("li", { "data-code": reason.code, text: reason.message })))
     : null;
+  // What the answer assumed for the questions of the "Voorwaarden" group left
+  // open; each message completes the heading's sentence. The link opens the
+  // group (rekenhulp.js handles data-open; without JavaScript the fragment).
+  const assumed = r.assumptions && r.assumptions.length
+    ? h("div", { class: "kmo-rh__assumptions", "data-result": "assumptions", id: "kmo-aannames", tabindex: "-1" },
+      h("h3", { text: "De rekenhulp gaat ervan uit dat …" }),
+      h("ul", {}, r.assumptions.map((item) => h("li", { "data-assumption": item.field, text: item.message }))),
+      h("p", {}, h("a", { href: "#kmo-voorwaarden", "data-open": "conditions", text: "Vul de voorwaarden aan" })))
+    : null;
+  // A "yes" resting on assumptions says so right under it (the list follows the figures).
+  const n = r.assumptions ? r.assumptions.length : 0;
+  const proviso = r.eligible && n
+    ? h("p", { class: "kmo-rh__proviso" }, "Als klopt wat de rekenhulp aanneemt over ",
+      h("a", { href: "#kmo-aannames", "data-scroll": "kmo-aannames", text: n === 1 ? "één voorwaarde" : `${n} voorwaarden` }),
+      " die je niet invulde.")
+    : null;
   const vatNote = r.non_eligible !== "0.00"
     ? `btw ${formatAmount(r.vat)} en catering boven het maximum ${formatAmount(r.non_eligible)}`
     : `de btw (${formatAmount(r.vat)})`;
@@ -61,7 +77,9 @@ export function resultView(r, h) {
     ? h("div", { class: "kmo-rh__warnings" }, h("h3", { text: "Let op" }),
       h("ul", {}, r.warnings.map((warning) => h("li", { "data-code": warning.code, text: warning.message }))))
     : null;
-  return [verdict, reasons, figures, deadlines, about, warnings].filter(Boolean);
+  // The assumptions qualify the verdict and its figures: right under them, so
+  // that the support still shows at a glance.
+  return [verdict, proviso, reasons, figures, assumed, deadlines, about, warnings].filter(Boolean);
 }
 
 /** The steps of the calculation (the answer's "steps"), one list item each, with rule and source. */
