@@ -26,14 +26,4 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** Offer text as a file download (a Blob and <a download>: nothing leaves the browser). */
-export function download(text, filename, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = el("a", { href: url, download: filename, hidden: true });
-  // Not through Material's instant navigation (it listens on the document).
-  link.addEventListener("click", (event) => event.stopPropagation());
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+export { download } from "../rekenhulp/download.js";
