@@ -20,7 +20,7 @@ import kmo_portefeuille
 import pytest
 from playwright.sync_api import expect
 
-from .test_accessibility import AXE_RUN, report
+from .test_accessibility import AXE_RUN, report, scheme
 
 NBSP = "\u00a0"
 README_DIR = Path(__file__).resolve().parents[2] / ".github" / "readme"
@@ -336,6 +336,16 @@ def test_both_pages_have_no_axe_violations_and_fit_a_phone(page, site_url):
         page.goto(path, wait_until="domcontentloaded")
         settled(page)
         problems[path] = axe(page, site_url)
+        scheme(page, "dark")
+        problems[path + " (dark)"] = axe(page, site_url)
+        scheme(page, "light")
+        if path.startswith("planner/"):
+            # Support already used outside the plan, as CPython counts it: 500 + 6.600, 400 left.
+            want = kmo_portefeuille.plan({"enterprise": dict(ENTERPRISE), "applications": [dict(a) for a in APPS],
+                                          "support_used": {"2026": "500"}})["years"]["2026"]
+            year = figures(page)["years"]["2026"]
+            assert (year["support_used_outside"], year["support"], year["ceiling_left"]) == (
+                want["support_used_outside"], want["support"], want["ceiling_left"]) == ("500.00", "6600.00", "400.00")
         page.set_viewport_size({"width": 360, "height": 800})
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, path
         page.set_viewport_size({"width": 1280, "height": 900})
