@@ -217,7 +217,14 @@ def build_info_json() -> str | None:
     return text.replace("</", "<\\/")  # inside <script>, "</" would end the element
 
 
+#: Other pages that use the rekenhulp's engine: they get the build info only.
+ENGINE_TEMPLATES = ("planner.html", "dienstverleners.html")
+
+
 def on_page_context(context, page, config, nav, **kwargs):
+    if page.meta.get("template") in ENGINE_TEMPLATES:
+        context["kmo_build_info_json"] = build_info_json()
+        return context
     if page.meta.get("template") != TEMPLATE:
         return context
     context["kmo_build_info_json"] = build_info_json()

@@ -65,6 +65,11 @@ class Page:
     def is_rekenhulp(self) -> bool:
         return self.path.startswith("rekenhulp/")
 
+    @property
+    def uses_engine(self) -> bool:
+        """The pages that run the rules in the browser (the rekenhulp's engine)."""
+        return self.path.startswith(("rekenhulp/", "planner/", "dienstverleners/"))
+
 
 class _Parser(HTMLParser):
     URL_ATTRS = {"href", "src", "srcset", "poster", "data", "action", "formaction"}

@@ -58,10 +58,11 @@ def test_no_google_fonts(strict_site):
 
 
 def test_docs_pages_do_not_load_pyodide(strict_site):
-    """Outside the rekenhulp, neither a page nor a script it loads mentions Pyodide."""
+    """Outside the rekenhulp (and the planner and provider pages, which use its
+    engine), neither a page nor a script it loads mentions Pyodide."""
     problems = []
     for page in strict_site.pages.values():
-        if page.is_rekenhulp:
+        if page.uses_engine:
             continue
         if "pyodide" in page.html.lower():
             problems.append(page.path)

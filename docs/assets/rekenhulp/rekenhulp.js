@@ -9,7 +9,9 @@
 // element: a new visit brings a new form).
 
 import { CONDITION_KEYS, Conditions, conditionMessage, fillConditions, forgetUnknown, readConditions, keepUnknown } from "./conditions.js";
+import { download } from "./download.js";
 import { engine } from "./engine.js";
+import { calendarText, deadlineEvents } from "./ics.js";
 import { formatPercent, toContract, toDisplay, todayISO } from "./format.js";
 import { Summary } from "./summary.js";
 import { resultView, stepsView } from "./view.js";
@@ -27,7 +29,7 @@ const KEYS = [
   "application_date", "start_date", "service", "theme", "registered_provider",
   "enterprise.size", "enterprise.fte", "enterprise.turnover", "enterprise.balance_sheet_total",
   "cost", "vat_rate", "catering.participants", "catering.days", "catering.per_person_per_day",
-  "support_used_this_year", "werkbaar_werk",
+  "support_used_this_year", "werkbaar_werk", "vat_deductible",
 ];
 const FAILURES = {
   webassembly: "Je browser kan de rekenhulp niet uitvoeren: hij ondersteunt geen WebAssembly (of het staat uit).",
@@ -397,7 +399,45 @@ class Calculator {
     } else if (this.value("werkbaar_werk")) {
       request.werkbaar_werk = true;
     }
+    if (this.linkRaw.has("vat_deductible")) {
+      request.vat_deductible = this.linkRaw.get("vat_deductible");
+    } else if (this.value("vat_deductible")) {
+      request.vat_deductible = true;
+    }
     return readConditions(this.form, request);
+  }
+
+  /** The planner ("Plan meer aanvragen dit jaar") with this application and this enterprise in its URL. */
+  plannerLink(request) {
+    const params = new URLSearchParams();
+    const enterprise = request.enterprise || {};
+    for (const key of ["fte", "turnover", "balance_sheet_total", "size"]) {
+      if (typeof enterprise[key] === "string") params.append(`enterprise.${key}`, enterprise[key]);
+    }
+    const year = String(request.application_date || "").slice(0, 4);
+    if (request.support_used_this_year && /^\d{4}$/.test(year)) {
+      params.append(`support_used.${year}`, request.support_used_this_year);
+    }
+    for (const key of ["application_date", "start_date", "service", "theme", "cost"]) {
+      if (typeof request[key] === "string" && request[key] !== "") params.append(`applications.0.${key}`, request[key]);
+    }
+    const url = new URL("planner/", siteRoot());
+    url.search = params.toString();
+    return url.href;
+  }
+
+  /** "Zet de termijnen in je agenda": the deadlines of the result on screen as an .ics file. */
+  exportIcs() {
+    const status = this.part("copy-status");
+    if (!this.lastResult || !this.lastResult.eligible) {
+      status.textContent = "Er zijn nog geen termijnen: eerst moet er een resultaat zijn dat in aanmerking komt.";
+      return;
+    }
+    const request = this.request();
+    const title = `${request.service === "advice" ? "advies" : "opleiding"} van ${request.application_date}`;
+    const events = deadlineEvents(this.lastResult, { title, url: this.linkFor(request), key: `rekenhulp-${request.application_date}` });
+    download(calendarText(events), "kmo-portefeuille-termijnen.ics", "text/calendar;charset=utf-8");
+    status.textContent = "De termijnen staan in het bestand; open het met je agenda.";
   }
 
   linkFor(request) {
@@ -429,6 +469,7 @@ class Calculator {
     if (link !== location.href) {
       history.replaceState(history.state, "", link);
     }
+    this.part("plan-link").href = this.plannerLink(request);
     this.markEmpty();
     this.conditions.showCount();
     this.checkPrerendered();
@@ -570,6 +611,7 @@ class Calculator {
     const output = this.part("output");
     output.hidden = false;
     output.dataset.state = "live";
+    this.lastResult = response.errors ? null : response;
     if (response.errors) {
       this.renderErrors(response.errors, output);
     } else {
@@ -772,6 +814,8 @@ class Calculator {
       this.copyLink();
     } else if (action === "print") {
       window.print();
+    } else if (action === "export-ics") {
+      this.exportIcs();
     }
   }
 

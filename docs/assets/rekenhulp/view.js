@@ -57,11 +57,23 @@ export function resultView(r, h) {
   const vatNote = r.non_eligible !== "0.00"
     ? `btw ${formatAmount(r.vat)} en catering boven het maximum ${formatAmount(r.non_eligible)}`
     : `de btw (${formatAmount(r.vat)})`;
+  // Whether the VAT was deducted shows in the answer itself: net_cost is
+  // total_outlay minus the VAT when it is deductible (CONTRACT.md, "Nettokost").
+  const netNote = r.vat === "0.00"
+      ? "Er is geen btw: de nettokost is wat je in totaal zelf betaalt."
+      : r.net_cost !== r.total_outlay
+        ? `Je onderneming trekt de btw af: de btw (${formatAmount(r.vat)}) telt niet mee in de nettokost.`
+        : `De btw (${formatAmount(r.vat)}) telt mee in de nettokost: je onderneming trekt ze niet af.`;
   const figures = h("dl", { class: "kmo-rh__figures" },
     figure("support", "Steun van de kmo-portefeuille"),
     figure("own_share", "Eigen aandeel om te storten"),
     figure("paid_directly", "Rechtstreeks aan de dienstverlener", vatNote),
     figure("total_outlay", "Wat je in totaal zelf betaalt"),
+    // data-net="same": the net cost is what you pay in total (print leaves it out).
+    h("div", { class: "kmo-rh__figure", "data-net": r.net_cost === r.total_outlay ? "same" : "deducted" },
+      h("dt", { text: "Nettokost voor je onderneming" }),
+      h("dd", { "data-result": "net_cost", "data-value": r.net_cost }, formatAmount(r.net_cost)),
+      h("dd", { class: "kmo-rh__note", "data-result": "net_cost_note", text: netNote })),
     figure("ceiling_left", "Nog over van je jaarplafond na deze aanvraag", `jaarplafond ${formatAmount(r.ceiling)}`));
   const deadlines = h("div", { "data-depends": "dates" },
     h("h3", { text: "Termijnen" }),
