@@ -221,7 +221,17 @@ def build_info_json() -> str | None:
 ENGINE_TEMPLATES = ("planner.html", "dienstverleners.html")
 
 
+def theme_options() -> list[tuple[str, str]]:
+    """The theme codes and labels every form lists, from the rules data (the build fails without them)."""
+    themes = kmo_portefeuille.rules_data().get("themes") or {}
+    if not themes:
+        raise PluginError("rekenhulp_build: rules_data() has no themes for the forms")
+    return list(themes.items())
+
+
 def on_page_context(context, page, config, nav, **kwargs):
+    if page.meta.get("template") in ENGINE_TEMPLATES + (TEMPLATE,):
+        context["kmo_themes"] = theme_options()
     if page.meta.get("template") in ENGINE_TEMPLATES:
         context["kmo_build_info_json"] = build_info_json()
         return context

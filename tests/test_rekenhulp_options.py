@@ -65,3 +65,18 @@ def test_the_build_fails_loudly_without_them(hook, damage):
         data["parameters"]["services.excluded"]["values"][-1]["value"].append("yoga")
     with pytest.raises(PluginError):
         hook.conditions_options(data)
+
+
+def test_every_form_lists_the_themes_of_the_rules_data():
+    """The rekenhulp, the planner and the provider page list the themes from rules_data(), none typed."""
+    import re
+    from pathlib import Path
+    site = Path(__file__).resolve().parent.parent / "site"
+    want = list(kmo_portefeuille.rules_data()["themes"].items())
+    for page in ("rekenhulp", "planner", "dienstverleners"):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        select = re.search(r'<option value="">Kies een thema</option>(.*?)</select>', html, re.S) or re.search(
+            r'<select[^>]*name="theme"[^>]*>(.*?)</select>', html, re.S)
+        assert select, page
+        got = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select.group(1))
+        assert [(code, label.strip()) for code, label in got] == want, page

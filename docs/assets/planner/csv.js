@@ -8,7 +8,7 @@
 // "2026-04-14", "training"); no DOM. Import never throws: it returns the
 // good rows and a Dutch message for each bad one, naming row and column.
 
-import { THEMES } from "./themes.js";
+import { themes } from "./themes.js";
 
 const BOM = "\ufeff";
 export const COLUMNS = [
@@ -40,7 +40,7 @@ export function toCsv(applications) {
       const value = app[c.key] ?? "";
       if (c.kind === "amount") return amountCell(value);
       if (c.kind === "service") return SERVICES[value] || value;
-      if (c.kind === "theme") return (THEMES.find(([code]) => code === value) || [value, value])[1];
+      if (c.kind === "theme") return (themes().find(([code]) => code === value) || [value, value])[1];
       return value;
     }));
   }
@@ -136,7 +136,7 @@ function readCell(column, text) {
     const found = Object.entries(SERVICES).find(([code, word]) => norm(t) === code || norm(t) === word);
     return found ? { value: found[0] } : { error: `"${t}" is geen soort dienst (opleiding of advies)` };
   }
-  const theme = THEMES.find(([code, label]) => norm(t) === code || norm(t) === norm(label));
+  const theme = themes().find(([code, label]) => norm(t) === code || norm(t) === norm(label));
   return theme ? { value: theme[0] } : { error: `"${t}" is geen thema van de kmo-portefeuille` };
 }
 

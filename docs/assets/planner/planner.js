@@ -14,7 +14,7 @@ import { toContract, toDisplay, todayISO } from "../rekenhulp/format.js";
 import { calendarText, deadlineEvents } from "../rekenhulp/ics.js";
 import { fromCsv, toCsv } from "./csv.js";
 import { download, el } from "./dom.js";
-import { THEMES } from "./themes.js";
+import { themes } from "./themes.js";
 import { applicationView, patterns, yearsView } from "./view.js";
 
 engine();
@@ -436,7 +436,7 @@ class Planner {
     const events = response.applications.flatMap((r, index) => {
       if (r.cancelled || !r.eligible) return [];
       const app = request.applications[index];
-      const theme = (THEMES.find(([code]) => code === app.theme) || ["", app.theme])[1];
+      const theme = (themes().find(([code]) => code === app.theme) || ["", app.theme])[1];
       const title = `aanvraag ${index + 1} (${SERVICE_WORDS[app.service] || app.service}, ${theme.toLowerCase()})`;
       return deadlineEvents(r, { title, url, key: `plan-${index + 1}-${app.application_date}` });
     });

@@ -1,16 +1,9 @@
-// The theme codes of kmo_portefeuille.rules_data()["themes"] with the labels
-// the forms show (the same list as in overrides/rekenhulp.html), for the CSV
-// file (labels out, labels or codes in).
-export const THEMES = [
-  ["strategy", "Bedrijfsstrategie"],
-  ["professional_skills", "Beroepsspecifieke competenties"],
-  ["digitalisation", "Digitalisering"],
-  ["cybersecurity", "Cyberveiligheid (binnen digitalisering)"],
-  ["sustainability", "Duurzaamheid"],
-  ["energy_efficiency", "Energie-efficiëntie (binnen duurzaamheid)"],
-  ["financial_literacy", "Financiële geletterdheid"],
-  ["innovation", "Innovatie"],
-  ["internationalisation", "Internationalisering"],
-  ["personnel_management", "Personeelsbeleid"],
-  ["other", "Ander onderwerp (buiten de thema's)"],
-];
+// The theme codes and labels as the page's own theme list shows them: the
+// <select> in the application row's <template> (overrides/planner.html),
+// rendered at build time from kmo_portefeuille.rules_data()["themes"] by
+// hooks/rekenhulp_build.py. One list, from the data; nothing typed here.
+export function themes(doc = globalThis.document) {
+  const row = doc && doc.getElementById("kmo-pl-app");
+  const select = row && row.content.querySelector('[data-key="theme"] select');
+  return select ? [...select.options].filter((option) => option.value).map((o) => [o.value, o.textContent.trim()]) : [];
+}
