@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import io
 import os
+import socket
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -92,6 +93,40 @@ def pages_handler(site_handler):
     return PagesHandler
 
 
+class PagesHTTPServer(ThreadingHTTPServer):
+    """Keeps its open connections, so that ``stop()`` ends them too: a browser's
+    keep-alive connection would otherwise go on talking to the old handler (the
+    old directory, after a "deploy"; a server that is "down")."""
+
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        self.connections = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        with self._connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def stop(self):
+        self.shutdown()
+        with self._connections_lock:
+            open_connections = list(self.connections)
+        for connection in open_connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.server_close()
+
+
 def make_pages_server(site_build, site_dir, host: str = "127.0.0.1", port: int = 0,
                       base_path: str = "/", handler=None) -> ThreadingHTTPServer:
     """Like build.py's make_server, with ``PagesHandler`` (or a subclass of it: ``handler``)."""
@@ -99,13 +134,13 @@ def make_pages_server(site_build, site_dir, host: str = "127.0.0.1", port: int =
         base_path += "/"
     base = handler or pages_handler(site_build.SiteHandler)
     bound = type("BoundPagesHandler", (base,), {"base_path": base_path, "quiet": True})
-    server = ThreadingHTTPServer((host, port), partial(bound, directory=str(site_dir)))
-    server.daemon_threads = True
+    server = PagesHTTPServer((host, port), partial(bound, directory=str(site_dir)))
     server.base_path = base_path
     return server
 
 
-def start_pages_server(site_build, site_dir, **kwargs) -> ThreadingHTTPServer:
+def start_pages_server(site_build, site_dir, **kwargs) -> PagesHTTPServer:
+    """make_pages_server, serving in a thread; ``.stop()`` ends it and its connections."""
     server = make_pages_server(site_build, site_dir, **kwargs)
     threading.Thread(target=server.serve_forever, name="pages-server", daemon=True).start()
     return server

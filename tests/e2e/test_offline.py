@@ -113,8 +113,7 @@ class SiteServer:
 
     def stop(self):
         if self.server:
-            self.server.shutdown()
-            self.server.server_close()
+            self.server.stop()  # its open connections too
             self.server = None
 
 
