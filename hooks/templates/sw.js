@@ -443,11 +443,47 @@ async function cacheUrls(hrefs, what, { strict = false } = {}) {
           queue.push(next);
         }
       }
+      if (cacheName === NAMES.pages) {
+        queue.push(...await searchReferences(url, response || known));
+      }
     } catch {
       failed += 1;
     }
   }
   return { stored, failed };
+}
+
+/**
+ * Material's search, so that it works offline too: a page names its search
+ * worker (<script id="__config">), which loads search/search_index.json and,
+ * with importScripts (not followed above), lunr's files for the index's
+ * languages ("../lunr/min/lunr.nl.min.js" beside lunr.stemmer.support.min.js).
+ */
+async function searchReferences(url, response) {
+  const type = response.headers.get("content-type") || "";
+  try {
+    if (/text\/html/.test(type)) {
+      const found = /<script id="__config" type="application\/json">([^<]*)<\/script>/.exec(await response.clone().text());
+      const config = found ? JSON.parse(found[1]) : null;
+      return config && config.search
+        ? [new URL(config.search, url).href, new URL("search/search_index.json", ROOT).href] : [];
+    }
+    if (url === new URL("search/search_index.json", ROOT).href) {
+      const langs = ((await response.clone().json()).config || {}).lang || [];
+      const base = new URL("assets/javascripts/lunr/", ROOT);
+      const files = ["min/lunr.stemmer.support.min.js"];
+      for (const lang of langs) {
+        if (lang === "ja") files.push("tinyseg.js");
+        if (lang === "hi" || lang === "th") files.push("wordcut.js");
+        if (lang !== "en") files.push(`min/lunr.${lang}.min.js`);
+      }
+      if (langs.length > 1) files.push("min/lunr.multi.min.js");
+      return langs.length && !(langs.length === 1 && langs[0] === "en") ? files.map((file) => new URL(file, base).href) : [];
+    }
+  } catch {
+    // not what Material writes: nothing to follow
+  }
+  return [];
 }
 
 function bareOrNull(href) {

@@ -282,6 +282,28 @@ def test_a_docs_page_registers_the_worker_fetches_no_runtime_and_works_offline(l
     context.close()
 
 
+def test_offline_material_search_works_on_a_page_of_a_first_visit(launch, server):
+    """The search worker loads lunr's Dutch files with importScripts and the index with
+    fetch: the service worker keeps them with the page, also on a first (uncontrolled) visit."""
+    context = launch()
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto("hoeveel-steun/")
+    page.wait_for_function("() => Boolean(window.kmoServiceWorker)")
+    answers = wait_for_cached(page, "page")
+    assert answers[0]["failed"] == 0
+    stored = [url for entries in page.evaluate(CACHES_JS).values() for url, _, _ in entries]
+    for file in ("search/search_index.json", "assets/javascripts/lunr/min/lunr.nl.min.js",
+                 "assets/javascripts/lunr/min/lunr.stemmer.support.min.js"):
+        assert server.url + file in stored, file
+    with offline(context, server):
+        page.reload()
+        page.locator("input.md-search__input").click()
+        page.keyboard.type("plafond", delay=20)
+        expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
+    assert not context.errors, context.errors
+    context.close()
+
+
 # --- the rekenhulp ------------------------------------------------------------------------
 
 
