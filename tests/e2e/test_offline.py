@@ -134,16 +134,26 @@ def launch(browser_type, browser_type_launch_args, server, tmp_path_factory):
     """Launch the test browser with a fresh persistent profile (closed after the module)."""
     contexts = []
 
-    def make():
+    def make(preferences: dict | None = None):
         profile = tmp_path_factory.mktemp("profile")
+        if preferences:  # Chromium's own settings of the profile, e.g. site data blocked
+            (profile / "Default").mkdir()
+            (profile / "Default" / "Preferences").write_text(json.dumps(preferences), encoding="utf-8")
         context = browser_type.launch_persistent_context(
             str(profile), **browser_type_launch_args, base_url=server.url, service_workers="allow",
             viewport={"width": 1280, "height": 900}, locale="nl-BE", timezone_id="Europe/Brussels")
         context.add_init_script(CSP_LISTENER)
         context.errors = []
-        context.on("page", lambda page: page.on("pageerror", lambda error: context.errors.append(str(error))))
-        for page in context.pages:
+        context.console = []
+
+        def attach(page):
             page.on("pageerror", lambda error: context.errors.append(str(error)))
+            page.on("console", lambda message: context.console.append(message.text))
+            page.on("worker", lambda worker: worker.on("console", lambda message: context.console.append(message.text)))
+
+        context.on("page", attach)
+        for page in context.pages:
+            attach(page)
         contexts.append(context)
         return context
 
@@ -467,6 +477,133 @@ def test_a_broken_snapshot_is_dropped_and_python_boots_without_it(visited):
     settled(page, timeout=35_000)
     assert page.evaluate("window.kmoPortefeuille.snapshot.state") == "used"
     assert not visited["context"].errors
+
+
+def own_wasm(url: str) -> bool:
+    return bool(re.match(r".*/assets/pyodide/[^/]+/pyodide\.asm\.wasm$", url)) and "/kmo-offline/" not in url
+
+
+def test_a_snapshot_restore_that_hangs_is_dropped_and_the_next_visit_answers(visited):
+    """A restore that says nothing for the limit (10 s; 1 ms here: as if it hung) gets its
+    worker stopped and the snapshot deleted; a new worker boots without it and answers,
+    and the next visit starts normally instead of waiting again."""
+    context, page = visited["context"], visited["page"]
+    page.reload()
+    settled(page, timeout=35_000)
+    assert page.evaluate("window.kmoPortefeuille.snapshot.state") == "used"  # there is one to hang on
+    hung = context.new_page()
+    # The restore waits for the wasm: held for the first worker, it "hangs" there
+    # (no sign of life for the limit, 10 s; 2 s here). The second worker gets it.
+    hung.add_init_script("window.kmoPortefeuilleSnapshotTimeoutMs = 2000;")
+    held = []
+
+    def hold_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    hung.route(own_wasm, hold_first)
+    started = time.perf_counter()
+    hung.goto("rekenhulp/")
+    settled(hung, timeout=35_000)
+    assert held and time.perf_counter() - started < 20
+    state = hung.evaluate("""() => { const api = window.kmoPortefeuille;
+      return {restarted: api.state.restarted, dropped: api.snapshotDropped, workers: api.workersStarted,
+              snapshot: api.snapshot.state, phase: api.state.phase}; }""")
+    assert state["restarted"] == "snapshot" and state["dropped"] and state["workers"] == 2, state
+    assert hung.evaluate(ESTIMATE_ALL_JS, SNAPSHOT_REQUESTS) == expected_answers()
+    hung.wait_for_function("""async () => {
+      const name = (await caches.keys()).find((n) => n.endsWith(":snapshot"));
+      return !name || (await (await caches.open(name)).keys()).length === 0;
+    }""")
+    for route in held:
+        try:
+            route.abort()
+        except Exception:
+            pass
+    hung.close()
+    page.reload()
+    settled(page, timeout=35_000)
+    assert page.evaluate("window.kmoPortefeuille.snapshot.state") in ("absent", "making", "stored")
+    assert page.evaluate("window.kmoPortefeuille.state.restarted") is None
+    assert page.evaluate(ESTIMATE_ALL_JS, SNAPSHOT_REQUESTS) == expected_answers()
+    assert page.evaluate("window.kmoPortefeuille.snapshot.done") == "stored"  # a good one for later
+    assert not context.errors
+
+
+def test_a_runtime_answering_500_or_hanging_falls_back_to_the_offline_copies(visited):
+    context = visited["context"]
+    held = []
+    for failure in ("500", "hang"):
+        page = context.new_page()
+        page.add_init_script("window.kmoPortefeuilleRequestStallMs = 1500;")
+
+        def answer(route, failure=failure):
+            if failure == "500":
+                route.fulfill(status=500, body="Internal Server Error")
+            else:
+                held.append(route)  # never answered while the test runs
+
+        page.route(own_wasm, answer)
+        page.goto("rekenhulp/")
+        settled(page, timeout=35_000)
+        versions = page.evaluate("window.kmoPortefeuille.versions")
+        assert versions["source"] in ("mixed", "service-worker"), (failure, versions)
+        assert page.evaluate(ESTIMATE_ALL_JS, SNAPSHOT_REQUESTS[:1]) == expected_answers()[:1]
+        page.close()
+    assert held
+    for route in held:
+        try:
+            route.abort()
+        except Exception:
+            pass
+    assert not context.errors
+
+
+def test_with_site_data_blocked_the_rekenhulp_works_without_errors_or_a_second_pyodide(launch, server):
+    """Chromium's "block site data" (cookies: 2): Cache Storage, service workers and
+    localStorage throw SecurityError. The rekenhulp computes; nothing is uncaught; no
+    snapshot maker starts (it could not store anything)."""
+    context = launch(preferences={"profile": {"default_content_setting_values": {"cookies": 2}}})
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto("rekenhulp/")
+    settled(page, timeout=35_000)
+    assert page.evaluate("() => caches.keys().then(() => 'open', (error) => error.name)") == "SecurityError"
+    assert page.evaluate("window.kmoPortefeuille.snapshot.done") == "unsupported"
+    page.wait_for_timeout(500)
+    assert len([w for w in page.workers if w.url.endswith("/rekenhulp/worker.js")]) == 1
+    assert page.evaluate(ESTIMATE_ALL_JS, SNAPSHOT_REQUESTS[:1]) == expected_answers()[:1]
+    page.reload()
+    settled(page, timeout=35_000)
+    # Material's own palette and search code read localStorage unguarded (its errors,
+    # not ours: they come from its bundle and its inline script); nothing else.
+    assert not [e for e in context.errors if "'localStorage'" not in e], context.errors
+    assert not [m for m in context.console if "Uncaught" in m], context.console
+    context.close()
+
+
+def test_without_room_for_a_snapshot_none_is_made(launch, server):
+    """A small quota (10 MB: the snapshot is ~31 MB): no second Pyodide to make one."""
+    context = launch()
+    page = context.pages[0] if context.pages else context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": server.url.split(SUBPATH)[0], "quotaSize": 10_000_000})
+    page.goto("rekenhulp/")
+    settled(page, timeout=35_000)
+    # Tried once (the quota Chromium reports need not be the one it enforces), refused:
+    assert page.evaluate("window.kmoPortefeuille.snapshot.done") == "not-stored"
+    error = page.evaluate("window.kmoPortefeuille.snapshot.error")
+    assert error == "no-room" or "quota" in error.lower(), error
+    # and never again: the next visit starts no second Pyodide.
+    page.reload()
+    settled(page, timeout=35_000)
+    assert page.evaluate("window.kmoPortefeuille.snapshot.done") == "not-stored"
+    assert page.evaluate("window.kmoPortefeuille.snapshot.error") == "no-room"
+    page.wait_for_timeout(500)
+    assert len([w for w in page.workers if w.url.endswith("/rekenhulp/worker.js")]) == 1
+    assert not context.errors, context.errors
+    context.close()
 
 
 def test_offline_a_shared_link_fills_the_form_and_computes(visited, server, timings):

@@ -66,11 +66,11 @@ async function answer(id, request) {
   }
 }
 
-let lastStep = { step: 0, label: "" };
+let lastStep = { step: 0, label: "", extra: {} };
 const bytesIn = { done: 0, total: 0, posted: 0 };
 
 function progress(step, label, extra = {}) {
-  lastStep = { step, label };
+  lastStep = { step, label, extra };
   self.postMessage({ type: "progress", step, steps: STEPS, label, bytes: bytesIn.done, total: bytesIn.total, ...extra });
 }
 
@@ -80,7 +80,7 @@ function countBytes(count) {
   const now = performance.now();
   if (now - bytesIn.posted >= 200 || (bytesIn.total && bytesIn.done >= bytesIn.total)) {
     bytesIn.posted = now;
-    progress(lastStep.step, lastStep.label);
+    progress(lastStep.step, lastStep.label, lastStep.extra); // the same step (and phase), more bytes
   }
 }
 
@@ -337,9 +337,9 @@ async function loadPython(given, attempt, { snapshot: useSnapshot = true } = {})
   try {
     stamp("bootStart");
     booted = await bootPython(info, SITE_ROOT, {
-      progress: (step, label) => {
+      progress: (step, label, extra) => {
         stamp(`step${step}`);
-        progress(step, label);
+        progress(step, label, extra);
       },
       phase: (name) => {
         attempt.phase = name;
