@@ -114,6 +114,15 @@ def site_url(built_site, build_info):
     """URL of the served site/, ending in "/"."""
     server = _serve(built_site, build_info.get("site_url"))
     yield _site_build.server_url(server)
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def plain_site_url(built_site):
+    """site/ served by build.py's own server (``./dev serve``: versioned files immutable,
+    the rest no-cache), for the tests of that server."""
+    server = _site_build.start_server(built_site, port=0, base_path="/", quiet=True)
+    yield _site_build.server_url(server)
     server.shutdown()
     server.server_close()
 

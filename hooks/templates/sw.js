@@ -420,7 +420,9 @@ async function cacheUrls(hrefs, what, { strict = false } = {}) {
       const known = await lookup(cacheName, url);
       let response = null;
       if (!known || mode === "no-cache") {
-        response = await fetch(url, { cache: mode, credentials: "same-origin" });
+        // At install (strict), a server that does not answer cannot hold up the update for good.
+        const limit = strict && typeof AbortSignal.timeout === "function" ? { signal: AbortSignal.timeout(30000) } : {};
+        response = await fetch(url, { cache: mode, credentials: "same-origin", ...limit });
         if (!cacheable(response)) {
           // At install (strict), a file this build no longer has is left out.
           failed += strict && response.status === 404 ? 0 : 1;

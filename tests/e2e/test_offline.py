@@ -670,10 +670,9 @@ INSTALL_JS = """async () => {
   await registration.update();
   const worker = registration.installing || registration.waiting;
   if (!worker) return "no new version";
-  if (worker.state === "redundant") return worker.state;
-  await new Promise((resolve) => worker.addEventListener("statechange", () => {
-    if (worker.state === "redundant" || worker.state === "activated") resolve();
-  }));
+  for (let i = 0; i < 200 && worker.state !== "redundant" && worker.state !== "activated"; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return worker.state;
 }"""
 
