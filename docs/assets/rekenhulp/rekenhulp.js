@@ -32,7 +32,7 @@ const FAILURES = {
   http: "De rekenhulp kon niet geladen worden: de server gaf een fout voor een van zijn bestanden.",
   stall: "De rekenhulp kon niet geladen worden: de download viel stil.",
   offline: "Je bent offline, en de rekenhulp is nog niet op dit toestel bewaard.",
-  timeout: "De rekenhulp startte niet op tijd: hij bleef te lang stilstaan.",
+  timeout: "De rekenhulp startte niet op tijd: het laden stond te lang stil.",
   python: "De rekenhulp kon niet starten.",
 };
 const FAILURE_ADVICE = {
