@@ -210,6 +210,11 @@ def build_info(wheel: Path, pyodide: str, site_url: str | None,
         stdlib_sha = sha256_file(stdlib)
         info["stdlib_path"] = f"{RUNTIME_BASE}{pyodide}-kmo-{stdlib_sha[:8]}/python_stdlib.zip"
         info["stdlib_sha256"] = stdlib_sha
+    # What the rekenhulp's fast boot fetches (not imports), unpacked: its
+    # progress shows "x of y MB". The wasm, the stdlib subset and the wheel.
+    files = [PYODIDE_NPM / "pyodide.asm.wasm", wheel]
+    files += [stdlib] if stdlib is not None else [PYODIDE_NPM / "python_stdlib.zip"]
+    info["download_bytes"] = sum(path.stat().st_size for path in files if path.is_file())
     return info
 
 

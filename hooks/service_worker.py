@@ -15,8 +15,11 @@ variables that build.py exports while MkDocs runs:
   ``KMO_STDLIB_PATH``, ``assets/pyodide/<pyodide version>-kmo-<sha8>/...``)
   adds that directory. Only file *directories* matter, never file names.
 
-``BUILD`` holds those directories (``dirs``: ``runtime`` and ``package``) and
-the cache names (``caches``), which carry the versions:
+``BUILD`` holds ``build`` (this build's id: ``<runtime key>_<package key>``,
+also on every page as ``<meta name="kmo-build">``, see ``on_env``), ``files``
+(what the rekenhulp's fast boot needs offline), those directories (``dirs``:
+``runtime`` and ``package``) and the cache names (``caches``), which carry the
+versions:
 
 * ``runtime-<pyodide version>[+<suffix of each extra runtime directory>]``
 * ``package-<package version>-<wheel sha8>``
@@ -107,7 +110,19 @@ def build_values(env=None) -> dict:
         return "+".join([base] + [e[len(pyodide) + 1:] if kind == "runtime" else e for e in extra])
 
     runtime_key, package_key = key("runtime", pyodide), key("package", f"{package}-{sha8}")
+    # What the rekenhulp needs offline (its fast boot path, worker.js): a new
+    # version of the service worker fetches these at install when the visitor
+    # had the old version's copies, before the old caches go.
+    files = [env.get("KMO_PYODIDE_MODULE") or runtime_dir + "pyodide.mjs",
+             runtime_dir + "pyodide.asm.mjs", runtime_dir + "pyodide.asm.wasm",
+             env.get("KMO_STDLIB_PATH"), env.get("KMO_LOCK_PATH") or kmo_dir + "pyodide-lock.json",
+             env.get("KMO_WHEEL_PATH")]
     return {
+        # Which version a page is (<meta name="kmo-build"> on every page, main.html):
+        # the one answer to "which version is this page" for the service worker and
+        # the rekenhulp (engine.js); it changes with the runtime and the package (the rules).
+        "build": f"{runtime_key}_{package_key}",
+        "files": [path for path in files if path],
         "pyodide_version": pyodide,
         "package_version": package,
         "wheel_sha256": env["KMO_WHEEL_SHA256"],
@@ -143,6 +158,12 @@ def on_config(config, **kwargs):
     global _values
     _values = None if plain_mkdocs() else build_values()
     return config
+
+
+def on_env(env, config, files, **kwargs):
+    # <meta name="kmo-build" content="..."> on every page (overrides/main.html).
+    env.globals["kmo_build"] = _values["build"] if _values else None
+    return env
 
 
 def on_post_build(config, **kwargs):

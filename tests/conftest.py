@@ -5,7 +5,9 @@
   (built here when missing) and its ``assets/kmo/build-info.json``.
 * ``site_url`` (also ``base_url`` for pytest-playwright, so
   ``page.goto("rekenhulp/")`` works): that site served on 127.0.0.1 for the
-  whole session, on the port of the ``site_url`` it was built for when free.
+  whole session, on the port of the ``site_url`` it was built for when free,
+  by a server like GitHub Pages (``pages_server``: tests/pages_server.py,
+  ``Cache-Control: max-age=600`` on every file, gzip).
 * ``browser_type_launch_args``: Debian's Chromium with the flags this machine
   needs when Playwright's own browser is absent (or when ``KMO_CHROMIUM`` says so).
 * ``axe_core_js``: path of axe-core's script (npm) for accessibility checks.
@@ -51,6 +53,17 @@ def _load_build_module():
 _site_build = _load_build_module()
 
 
+def _load_pages_server():
+    spec = importlib.util.spec_from_file_location("kmo_pages_server", ROOT / "tests" / "pages_server.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_pages = _load_pages_server()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -76,24 +89,39 @@ def build_info(built_site) -> dict:
     return json.loads((built_site / _site_build.BUILD_INFO_PATH).read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="session")
+def pages_server():
+    """tests/pages_server.py: a server like GitHub Pages (max-age=600 on every file, gzip, ETag)."""
+    return _pages
+
+
 def _serve(site_dir: Path, site_url: str | None):
-    """Serve at the host, port and path of ``site_url`` if possible, else on a free port."""
+    """Serve like GitHub Pages (tests/pages_server.py) at the host, port and path of
+    ``site_url`` if possible, else on a free port."""
     parts = urlsplit(site_url or "")
     base_path = parts.path or "/"
     if parts.hostname == "127.0.0.1" and parts.port:
         try:
-            return _site_build.start_server(site_dir, port=parts.port,
-                                            base_path=base_path, quiet=True)
+            return _pages.start_pages_server(_site_build, site_dir, port=parts.port, base_path=base_path)
         except OSError:
             warnings.warn(f"port {parts.port} of {site_url} is taken: serving on another "
                           "port, so MkDocs' absolute links point elsewhere")
-    return _site_build.start_server(site_dir, port=0, base_path=base_path, quiet=True)
+    return _pages.start_pages_server(_site_build, site_dir, port=0, base_path=base_path)
 
 
 @pytest.fixture(scope="session")
 def site_url(built_site, build_info):
     """URL of the served site/, ending in "/"."""
     server = _serve(built_site, build_info.get("site_url"))
+    yield _site_build.server_url(server)
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def plain_site_url(built_site):
+    """site/ served by build.py's own server (``./dev serve``: versioned files immutable,
+    the rest no-cache), for the tests of that server."""
+    server = _site_build.start_server(built_site, port=0, base_path="/", quiet=True)
     yield _site_build.server_url(server)
     server.shutdown()
     server.server_close()

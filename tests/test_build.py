@@ -240,7 +240,8 @@ def test_a_mkdocs_warning_fails_the_build(site_build, tmp_path):
     ("wheel_path", "application/zip"),
     ("stdlib_path", "application/zip"),
 ])
-def test_server_sends_mime_types_and_cache_headers(site_url, build_info, key, mime):
+def test_server_sends_mime_types_and_cache_headers(plain_site_url, build_info, key, mime):
+    site_url = plain_site_url
     base, _, name = key.partition(":")
     path = build_info[base] + name
     status, headers, body = fetch(site_url + path, method="HEAD")
@@ -250,7 +251,8 @@ def test_server_sends_mime_types_and_cache_headers(site_url, build_info, key, mi
     assert ("immutable" in headers["Cache-Control"]) == versioned
 
 
-def test_server_pages_and_404(site_url):
+def test_server_pages_and_404(plain_site_url):
+    site_url = plain_site_url
     status, headers, body = fetch(site_url)
     assert status == 200 and headers.get_content_type() == "text/html"
     assert headers["Cache-Control"] == "no-cache"
@@ -366,3 +368,22 @@ def test_pyodide_refuses_a_wheel_whose_hash_differs(page, site_url, build_info):
     result = page.evaluate(LOAD_PACKAGE_JS, _boot_args(site_url, build_info))
     assert result["version"] is None and result["errors"]
     assert any("integrity" in text for text in console), console  # Chromium's SRI check
+
+
+def test_the_browser_tests_are_served_like_github_pages(site_url, build_info):
+    """tests/pages_server.py: max-age=600 on every file, gzip, and 304 for a known ETag."""
+    import urllib.request
+
+    for path in ("", build_info["wheel_path"], build_info["runtime_dir"] + "pyodide.asm.wasm"):
+        request = urllib.request.Request(site_url + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Cache-Control"] == "max-age=600", path
+            assert response.headers["Content-Encoding"] == "gzip", path
+            etag = response.headers["ETag"]
+        again = urllib.request.Request(site_url + path, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+        try:
+            urllib.request.urlopen(again)
+            status = 200
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status == 304, path

@@ -8,7 +8,9 @@
 // then offers the worker the page's address (without its query: nothing typed
 // is stored) and the same-site files the page loaded, at load and after each
 // instant navigation, so that the pages of a first visit work offline too.
-// A controlled page needs no help: the worker sees its requests.
+// A controlled page needs no help: the worker sees its requests; when a new
+// version takes over while the page is open ("controllerchange"), the page
+// offers itself to that one.
 //
 // window.kmoServiceWorker (for tests and a future "works offline" note):
 //   ready    Promise of the registration (rejects when there is none)
@@ -33,9 +35,13 @@ function loadedFiles() {
     .map(bare);
 }
 
-function offer(registration) {
-  if (navigator.serviceWorker.controller || !registration.active) {
+function offer(registration, toNewController = false) {
+  const target = toNewController ? navigator.serviceWorker.controller : registration.active;
+  if ((!toNewController && navigator.serviceWorker.controller) || !target) {
     return;
+  }
+  if (toNewController) {
+    offered.clear(); // a new version: it stores this page again if it is of its build
   }
   const page = bare(location.href);
   const files = loadedFiles().filter((href) => !offered.has(href));
@@ -44,7 +50,7 @@ function offer(registration) {
   }
   offered.add(page);
   files.forEach((href) => offered.add(href));
-  registration.active.postMessage({ type: "kmo-cache-page", url: page, urls: [...new Set(files)] });
+  target.postMessage({ type: "kmo-cache-page", url: page, urls: [...new Set(files)] });
 }
 
 function start() {
@@ -62,6 +68,11 @@ function start() {
   window.kmoServiceWorker = { ready, cached };
   ready.then((registration) => {
     offer(registration);
+    // A new version (sw.js differs) is looked for at every full load; once it
+    // has taken over, it gets this page too (its own install copied only what
+    // the old version had kept).
+    registration.update().catch(() => {});
+    container.addEventListener("controllerchange", () => offer(registration, true));
     // Material's instant navigation: a new page in the same document.
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(() => offer(registration));

@@ -23,14 +23,21 @@
 //   it is offline (docs/assets/rekenhulp/worker.js). Files of other versions
 //   pass through untouched (not cached).
 // * Everything else of the site (pages, Material's assets, the rekenhulp's
-//   scripts, build-info.json, the search index): network first, the cache
-//   only when the network fails. Online nothing is ever served stale.
+//   scripts, build-info.json, the search index and Material's search worker
+//   with its lunr files): network first, revalidated (cache: "no-cache": the
+//   host may send max-age=600), the cache only when the network fails.
+//   Online nothing is ever served stale. A page is stored only in the caches
+//   of the build it says it is (<meta name="kmo-build">, BUILD.build).
 // * Keys never hold a query string: the rekenhulp keeps what a visitor types
 //   in its URL's query, so a page is stored under its URL without it and,
 //   offline, served for any query. Nothing typed is stored.
-// * Cache names carry the versions and the site's path (BUILD.caches):
-//   "activate" deletes this site's caches of other versions. Pages are keyed
-//   on the versions too: an old rekenhulp page would ask for an old runtime.
+// * Cache names carry the versions and the site's path (BUILD.caches). A
+//   new version copies what the old one kept at "install" (pages fresh from
+//   the server, and its own runtime and package when the old one had the
+//   rekenhulp offline), and only then deletes this site's caches of other
+//   versions ("activate"). Pages are keyed on the versions too: an old
+//   rekenhulp page would ask for an old runtime (its copies answer under
+//   ALIAS while they are kept).
 //
 // A page loaded before this worker was active (the first visit) is not
 // controlled by it, so its requests bypass "fetch". It is not claimed either
@@ -130,15 +137,49 @@ async function lookup(cacheName, href) {
   return cache.match(bare(href), { ignoreVary: true });
 }
 
+/** A copy in any of this site's caches (other versions included), or undefined. */
+async function lookupAnywhere(href) {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PREFIX)) {
+      const hit = await (await caches.open(name)).match(bare(href), { ignoreVary: true });
+      if (hit) {
+        return hit;
+      }
+    }
+  }
+  return undefined;
+}
+
 // -- lifecycle --------------------------------------------------------------
 
+// A new version keeps the old one's caches until its own copies are
+// complete: at install it fetches, fresh from the server, every page the old
+// version kept and, when the visitor had the rekenhulp offline, this build's
+// runtime and package (BUILD.files). Only when that succeeded does it take
+// over and delete the old caches; when it fails (offline half-way, a server
+// error), the install fails, the old version stays with its copies, and the
+// browser tries again on a later visit.
 self.addEventListener("install", (event) => {
-  // Nothing is fetched at install: a docs page that registers this worker
-  // costs sw.js only. The new version takes over at once; old caches go below.
+  // Nothing is fetched at install on a first visit: a docs page that
+  // registers this worker costs sw.js only.
   // (A static route, event.addRoutes, sending the versioned runtime straight to
   // the network was tried: Chromium 156 does not apply it to the requests of a
   // dedicated worker, the rekenhulp's, so the fetch handler lets them pass.)
-  event.waitUntil(self.skipWaiting());
+  event.waitUntil((async () => {
+    const existed = new Set(await caches.keys());
+    try {
+      await copyFromOlder();
+    } catch (error) {
+      // Leave nothing half-made: the caches this install created go again.
+      for (const name of Object.values(NAMES)) {
+        if (!existed.has(name)) {
+          await caches.delete(name);
+        }
+      }
+      throw error;
+    }
+    await self.skipWaiting();
+  })());
 });
 
 self.addEventListener("activate", (event) => {
@@ -151,6 +192,45 @@ self.addEventListener("activate", (event) => {
     }
   })());
 });
+
+/** This site's caches of other versions: {pages: [...], offline: bool (runtime or package copies)}. */
+async function olderCaches() {
+  const keep = new Set(Object.values(NAMES));
+  const pages = [];
+  let offline = false;
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PREFIX) || keep.has(name)) {
+      continue;
+    }
+    const kind = name.slice(PREFIX.length);
+    if (kind.startsWith("pages-")) {
+      pages.push(name);
+    } else if (kind.startsWith("runtime-") || kind.startsWith("package-")) {
+      offline = offline || (await (await caches.open(name)).keys()).length > 0;
+    }
+  }
+  return { pages, offline };
+}
+
+async function copyFromOlder() {
+  const older = await olderCaches();
+  const pages = new Set();
+  for (const name of older.pages) {
+    for (const request of await (await caches.open(name)).keys()) {
+      pages.add(request.url);
+    }
+  }
+  if (!pages.size && !older.offline) {
+    return; // a first install: nothing to carry over
+  }
+  const runtime = older.offline ? BUILD.files.map((path) => new URL(path, ROOT).href) : [];
+  // strict: a network error or a server error fails the install; a page or an
+  // asset that this build no longer has (404) is left out.
+  const report = await cacheUrls([...pages, ...runtime], "page", { strict: true });
+  if (report.failed) {
+    throw new Error(`kmo-portefeuille: ${report.failed} file(s) of the new version not stored`);
+  }
+}
 
 // -- requests ---------------------------------------------------------------
 
@@ -183,10 +263,16 @@ self.addEventListener("fetch", (event) => {
 /** A versioned file of this build asked for under ALIAS: the stored copy, else the network's (stored then). */
 async function stored(event, path) {
   const kind = versionedKind(path);
-  if (!kind || kind === "other-version") {
+  const url = new URL(path, ROOT).href;
+  if (kind === "other-version") {
+    // An older page (a tab open across an update) may ask for the old
+    // version's files: its copies, while they are still kept.
+    const old = await lookupAnywhere(url);
+    return old || new Response("", { status: 404, statusText: "Not Found" });
+  }
+  if (!kind) {
     return new Response("", { status: 404, statusText: "Not Found" });
   }
-  const url = new URL(path, ROOT).href;
   const hit = await lookup(NAMES[kind], url);
   if (hit) {
     return hit;
@@ -198,11 +284,56 @@ async function stored(event, path) {
   return response;
 }
 
+/** Material's fingerprinted assets (bundle.<hash>.min.js, main.<hash>.min.css): their name changes with them. */
+const FINGERPRINTED = /\.[0-9a-f]{8}\.min\.(?:js|css)$/;
+
+/** The build a page says it is (<meta name="kmo-build">), or null (not a page of this site's builds). */
+async function buildOf(response) {
+  if (!/text\/html/.test(response.headers.get("content-type") || "")) {
+    return null;
+  }
+  const found = /<meta name="kmo-build" content="([^"]*)"/.exec(await response.clone().text());
+  return found ? found[1] : null;
+}
+
+/** Store a page only in the caches of its own build: an older worker keeps its copies as they were. */
+async function storePage(request, response) {
+  // A copy now, before the original goes to the page (its body is then used).
+  const copy = response.clone();
+  const build = await buildOf(copy);
+  if (build !== null && build !== BUILD.build) {
+    // A page of another build: this worker is not the newest (or the page is old).
+    self.registration.update().catch(() => {});
+    return false;
+  }
+  await store(NAMES.pages, request, copy);
+  return true;
+}
+
+function revalidating(request, path) {
+  if (FINGERPRINTED.test(path)) {
+    return request;
+  }
+  if (request.mode === "navigate") {
+    // A navigation cannot be copied with other options: the same GET, and a
+    // redirect handed to the browser as it is (as for the navigation itself).
+    return new Request(request.url, {
+      cache: "no-cache", credentials: "same-origin", redirect: "manual", referrer: request.referrer,
+    });
+  }
+  return new Request(request, { cache: "no-cache" });
+}
+
 async function networkFirst(event) {
   const request = event.request;
+  const path = sitePath(new URL(request.url));
   let response;
   try {
-    response = await fetch(request);
+    // Revalidated (cache: "no-cache"): the host may send max-age=600 (GitHub
+    // Pages), and what a page is — its text, its tables, the rules its
+    // rekenhulp runs — must be the server's, not the HTTP cache's, right
+    // after a deploy. Fingerprinted assets need no revalidation.
+    response = await fetch(revalidating(request, path));
   } catch (error) {
     const hit = await lookup(NAMES.pages, request.url);
     if (hit) {
@@ -216,7 +347,7 @@ async function networkFirst(event) {
     throw error;
   }
   if (cacheable(response)) {
-    event.waitUntil(store(NAMES.pages, request, response).catch(() => {}));
+    event.waitUntil(storePage(request, response).catch(() => {}));
   }
   return response;
 }
@@ -262,7 +393,7 @@ function destination(href) {
   return kind ? [NAMES[kind], "force-cache"] : [NAMES.pages, "no-cache"];
 }
 
-async function cacheUrls(hrefs, what) {
+async function cacheUrls(hrefs, what, { strict = false } = {}) {
   const seen = new Set();
   const queue = [];
   for (const href of hrefs) {
@@ -289,12 +420,22 @@ async function cacheUrls(hrefs, what) {
       const known = await lookup(cacheName, url);
       let response = null;
       if (!known || mode === "no-cache") {
-        response = await fetch(url, { cache: mode, credentials: "same-origin" });
+        // At install (strict), a server that does not answer cannot hold up the update for good.
+        const limit = strict && typeof AbortSignal.timeout === "function" ? { signal: AbortSignal.timeout(30000) } : {};
+        response = await fetch(url, { cache: mode, credentials: "same-origin", ...limit });
         if (!cacheable(response)) {
-          failed += 1;
+          // At install (strict), a file this build no longer has is left out.
+          failed += strict && response.status === 404 ? 0 : 1;
           continue;
         }
-        await store(cacheName, new Request(url), response);
+        if (cacheName === NAMES.pages) {
+          if (!(await storePage(new Request(url), response))) {
+            failed += 1;
+            continue;
+          }
+        } else {
+          await store(cacheName, new Request(url), response);
+        }
         stored += 1;
       }
       if (followed < MAX_GRAPH && isScript(url) && cacheName === NAMES.pages) {
@@ -304,11 +445,47 @@ async function cacheUrls(hrefs, what) {
           queue.push(next);
         }
       }
+      if (cacheName === NAMES.pages) {
+        queue.push(...await searchReferences(url, response || known));
+      }
     } catch {
       failed += 1;
     }
   }
   return { stored, failed };
+}
+
+/**
+ * Material's search, so that it works offline too: a page names its search
+ * worker (<script id="__config">), which loads search/search_index.json and,
+ * with importScripts (not followed above), lunr's files for the index's
+ * languages ("../lunr/min/lunr.nl.min.js" beside lunr.stemmer.support.min.js).
+ */
+async function searchReferences(url, response) {
+  const type = response.headers.get("content-type") || "";
+  try {
+    if (/text\/html/.test(type)) {
+      const found = /<script id="__config" type="application\/json">([^<]*)<\/script>/.exec(await response.clone().text());
+      const config = found ? JSON.parse(found[1]) : null;
+      return config && config.search
+        ? [new URL(config.search, url).href, new URL("search/search_index.json", ROOT).href] : [];
+    }
+    if (url === new URL("search/search_index.json", ROOT).href) {
+      const langs = ((await response.clone().json()).config || {}).lang || [];
+      const base = new URL("assets/javascripts/lunr/", ROOT);
+      const files = ["min/lunr.stemmer.support.min.js"];
+      for (const lang of langs) {
+        if (lang === "ja") files.push("tinyseg.js");
+        if (lang === "hi" || lang === "th") files.push("wordcut.js");
+        if (lang !== "en") files.push(`min/lunr.${lang}.min.js`);
+      }
+      if (langs.length > 1) files.push("min/lunr.multi.min.js");
+      return langs.length && !(langs.length === 1 && langs[0] === "en") ? files.map((file) => new URL(file, base).href) : [];
+    }
+  } catch {
+    // not what Material writes: nothing to follow
+  }
+  return [];
 }
 
 function bareOrNull(href) {

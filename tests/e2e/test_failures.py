@@ -93,6 +93,39 @@ def test_boot_over_the_time_limit(context_without_runtime, make_calc):
     calc.page.close()
 
 
-def test_the_default_limit_is_30_seconds():
+def test_the_default_limit_is_30_seconds_without_progress():
     engine = (Path(__file__).resolve().parents[2] / "docs/assets/rekenhulp/engine.js").read_text()
-    assert "const BOOT_TIMEOUT_MS = 30000;" in engine
+    assert "const BOOT_STALL_MS = 30000;" in engine
+    assert "const SNAPSHOT_RESTORE_STALL_MS = 10000;" in engine
+
+
+def test_runtime_answering_404_says_the_server_failed_not_the_connection(new_site_context, make_calc):
+    """No offline copies in a fresh context: the message names what happened (HTTP 404)."""
+    context = new_site_context()
+    context.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="Not Found"))
+    calc = make_calc(context)
+    calc.open(ready=False)
+    type_some(calc)
+    message = assert_failure_message(calc, "http", "de server gaf een fout")
+    expect(message).to_contain_text("HTTP 404")
+    expect(message).to_contain_text("niet aan je internetverbinding")
+    assert ready_error_kind(calc) == "http"
+    assert_kept(calc)
+    calc.page.close()
+
+
+def test_a_failure_keeps_the_prerendered_estimate_marked_as_such(context_without_runtime, make_calc):
+    """The form as it opens (the example): its build-time estimate stays next to the message."""
+    context = context_without_runtime()
+    context.add_init_script("window.kmoPortefeuilleBootTimeoutMs = 2000;")
+    calc = make_calc(context)
+    calc.open(ready=False)
+    message = calc.page.locator('[data-kmo="status-text"][data-kmo-failure="timeout"]')
+    expect(message).to_be_visible(timeout=10_000)
+    expect(message).to_contain_text("voorlopige berekening van bij het bouwen van de site")
+    output = calc.page.locator('[data-kmo="output"]')
+    expect(output).to_be_visible()
+    expect(output).to_have_attribute("data-state", "prerendered")
+    expect(output).to_contain_text("Voorlopig")
+    expect(calc.result("support")).to_have_text("€\u00a0600,00")
+    calc.page.close()

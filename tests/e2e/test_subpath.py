@@ -18,12 +18,12 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def subpath_url(site_build, tmp_path_factory):
+def subpath_url(site_build, pages_server, tmp_path_factory):
     port = free_port()
     url = f"http://127.0.0.1:{port}{SUBPATH}"
     root = tmp_path_factory.mktemp("subpath")
     site_build.build(root / "site", site_url=url, dist_dir=root / "dist", log=lambda *_: None)
-    server = site_build.start_server(root / "site", port=port, base_path=SUBPATH, quiet=True)
+    server = pages_server.start_pages_server(site_build, root / "site", port=port, base_path=SUBPATH)
     yield url
     server.shutdown()
     server.server_close()

@@ -7,7 +7,12 @@
 //   window.kmoPortefeuille.estimate(req)    Promise of the response object
 //   window.kmoPortefeuille.plan(req)        the same for a year plan (kmo_portefeuille.plan)
 //                                           (req: a request object or its JSON text)
-//   window.kmoPortefeuille.state            {phase: "loading"|"ready"|"failed", step, steps, label, error}
+//   window.kmoPortefeuille.state            {phase: "loading"|"ready"|"failed", step, steps, label, error,
+//                                           bytes, total (the download so far and in all, unpacked),
+//                                           restarted: null | "build" | "snapshot"}
+//   window.kmoPortefeuille.build            the build (<meta name="kmo-build">) the worker serves: a page
+//                                           of another build (instant navigation after a deploy)
+//                                           gets a new worker (state.restarted "build")
 //   window.kmoPortefeuille.workersStarted   how many workers this page ever started (1)
 //   window.kmoPortefeuille.versions         {pyodide, package, boot: "fast"|"classic",
 //                                           source: "network"|"service-worker"} once ready
@@ -22,15 +27,31 @@
 //                                           visit, made by a second worker after Python is
 //                                           ready (worker.js, "make-snapshot")
 
-const BOOT_TIMEOUT_MS = 30000;
+// The start-up limit measures a stall, not the total time: the boot fails
+// when the worker has said nothing (no step, no downloaded bytes) for this
+// long. A slow link that keeps bringing bytes never trips it.
+const BOOT_STALL_MS = 30000;
+// Restoring a memory snapshot takes well under a second; one that says
+// nothing for this long is taken to hang (a damaged snapshot can): the
+// worker is stopped, the snapshot deleted, and a new worker boots without it.
+const SNAPSHOT_RESTORE_STALL_MS = 10000;
 const SNAPSHOT_DELAY_MS = 300;
 const SNAPSHOT_TIMEOUT_MS = 60000;
+// What a snapshot needs in Cache Storage (it is ~31 MB), with a margin.
+const SNAPSHOT_ROOM_BYTES = 64 * 1024 * 1024;
+// localStorage: the build whose snapshot did not fit (QuotaExceededError).
+const NO_ROOM_KEY = "kmo-portefeuille:snapshot-no-room";
 const STEPS = 4;
 
 /** The engine of this page session, created on first use. */
 export function engine() {
   if (!window.kmoPortefeuille) {
     window.kmoPortefeuille = createEngine();
+  } else {
+    // A page of another build than the running worker's (Material's instant
+    // navigation after a deploy, in a tab left open): a new worker with this
+    // page's build-info, never an answer with other rules than the page shows.
+    window.kmoPortefeuille.followPage();
   }
   return window.kmoPortefeuille;
 }
@@ -38,6 +59,12 @@ export function engine() {
 function hasWebAssembly() {
   return typeof WebAssembly === "object" && WebAssembly !== null
     && typeof WebAssembly.instantiate === "function";
+}
+
+/** Which build this page is: <meta name="kmo-build"> (hooks/service_worker.py), or null. */
+export function pageBuild() {
+  const node = document.querySelector('meta[name="kmo-build"]');
+  return node ? node.content : null;
 }
 
 /** build-info rendered into the page at build time, or null (the worker then fetches it). */
@@ -77,36 +104,114 @@ function offerToServiceWorker(urls) {
   }
 }
 
+function storageNote(get) {
+  try {
+    return get(window.localStorage);
+  } catch {
+    return null; // blocked site data
+  }
+}
+
+/** Whether a snapshot could be stored now: Cache Storage usable and room for it. */
+async function roomForSnapshot(build) {
+  if (typeof caches === "undefined") {
+    return "unsupported";
+  }
+  try {
+    await caches.keys(); // SecurityError when site data is blocked
+  } catch {
+    return "unsupported";
+  }
+  if (build && storageNote((store) => store.getItem(NO_ROOM_KEY)) === build) {
+    return "no-room"; // this build's snapshot did not fit before
+  }
+  try {
+    const { quota, usage } = await navigator.storage.estimate();
+    if (typeof quota === "number" && quota - (usage || 0) < SNAPSHOT_ROOM_BYTES) {
+      return "no-room";
+    }
+  } catch {
+    // no estimate: try
+  }
+  return "ok";
+}
+
 function createEngine() {
   const events = new EventTarget();
   const pending = new Map();
-  const started = performance.now();
+  let started = performance.now();
   const state = {
     phase: "loading", step: 0, steps: STEPS, label: "Rekenhulp laden", error: null, bootMs: null, boot: null,
+    bytes: 0, total: 0, restarted: null,
   };
-  const buildInfo = inlineBuildInfo();
+  let buildInfo = inlineBuildInfo();
   let nextId = 1;
   let worker = null;
   let workerCreatedAt = null;
+  let timer = null;
+  let restoring = null; // {key, cache} while the worker restores a memory snapshot
   let resolveReady;
   let rejectReady;
-  const ready = new Promise((resolve, reject) => {
-    resolveReady = resolve;
-    rejectReady = reject;
-  });
-  ready.catch(() => {}); // failures are shown on the page, not as unhandled rejections
+
+  function newReady() {
+    api.ready = new Promise((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    api.ready.catch(() => {}); // failures are shown on the page, not as unhandled rejections
+  }
+
+  function newSnapshot() {
+    api.snapshot = { state: "loading" };
+    api.snapshot.done = new Promise((resolve) => {
+      api.snapshot.resolve = resolve;
+    });
+  }
 
   function update(patch) {
     Object.assign(state, patch);
     events.dispatchEvent(new Event("change"));
   }
 
-  function fail(kind, detail) {
+  // Tests may shorten the limits (window.kmoPortefeuilleBootTimeoutMs, ...SnapshotTimeoutMs).
+  const stallLimit = () => Number(window.kmoPortefeuilleBootTimeoutMs) || BOOT_STALL_MS;
+  const restoreLimit = () => Number(window.kmoPortefeuilleSnapshotTimeoutMs) || SNAPSHOT_RESTORE_STALL_MS;
+
+  /** (Re)start the stall watchdog: called on every sign of life of the booting worker. */
+  function watch() {
+    clearTimeout(timer);
+    if (state.phase !== "loading") {
+      return;
+    }
+    if (restoring) {
+      timer = setTimeout(restoreHung, restoreLimit());
+    } else {
+      const limit = stallLimit();
+      timer = setTimeout(() => fail("timeout", `${limit / 1000} s lang geen voortgang`), limit);
+    }
+  }
+
+  /** A snapshot restore that stalled: drop the snapshot, boot again without it (this visit and later ones). */
+  function restoreHung() {
+    const { key, cache } = restoring;
+    restoring = null;
+    console.warn("kmo-portefeuille: restoring the memory snapshot stalled; deleting it and booting without it");
+    try {
+      caches.open(cache).then((opened) => opened.delete(key)).catch(() => {});
+    } catch {
+      // no Cache Storage: nothing stored to delete
+    }
+    api.snapshotDropped = key;
+    startWorker({ snapshot: false, reason: "snapshot" });
+  }
+
+  function fail(kind, detail, status) {
     if (state.phase !== "loading") {
       return;
     }
     clearTimeout(timer);
-    const error = Object.assign(new Error(`kmo-portefeuille kon niet starten (${kind}): ${detail}`), { kind });
+    restoring = null;
+    const error = Object.assign(new Error(`kmo-portefeuille kon niet starten (${kind}): ${detail}`), { kind, status });
     console.warn(error.message);
     if (worker) {
       worker.terminate();
@@ -119,17 +224,24 @@ function createEngine() {
     rejectReady(error);
     api.snapshot.state = "unsupported";
     api.snapshot.resolve("unsupported");
-    update({ phase: "failed", error: { kind, detail } });
+    update({ phase: "failed", error: { kind, detail, status } });
   }
 
   function onMessage(event) {
     const message = event.data || {};
     if (message.type === "progress" && state.phase === "loading") {
-      update({ step: message.step, steps: message.steps, label: message.label });
+      restoring = message.snapshot === "restoring" ? { key: message.snapshotKey, cache: message.snapshotCache } : null;
+      watch();
+      update({
+        step: message.step, steps: message.steps, label: message.label,
+        bytes: message.bytes || 0, total: message.total || 0,
+      });
     } else if (message.type === "ready" && state.phase === "loading") {
       clearTimeout(timer);
+      restoring = null;
       api.versions = {
         pyodide: message.pyodide, package: message.package, boot: message.path, source: message.source,
+        build: api.build,
       };
       api.runtimeUrls = message.urls || [];
       // The worker's moments, in ms since this page's navigation start.
@@ -149,7 +261,9 @@ function createEngine() {
         api.snapshot.resolve(api.snapshot.state);
       }
     } else if (message.type === "failed") {
-      fail(message.kind, message.detail);
+      // A network error while the browser says it is offline: no copy was kept here.
+      const offline = message.kind === "download" && navigator.onLine === false;
+      fail(offline ? "offline" : message.kind, message.detail, message.status);
     } else if (message.type === "result") {
       const request = pending.get(message.id);
       if (!request) {
@@ -170,23 +284,34 @@ function createEngine() {
 
   // A memory snapshot for the next visit, made by a second worker that ends
   // when it is done (worker.js, "make-snapshot"): after this visit's first
-  // result, never before it.
-  function makeSnapshot() {
+  // result, never before it; not when Cache Storage is blocked or has no
+  // room, nor again for a build whose snapshot did not fit.
+  async function makeSnapshot() {
     let maker;
+    const snapshot = api.snapshot;
+    const build = api.build;
     const done = (state, detail) => {
       if (maker) {
         maker.terminate();
         maker = null;
       }
-      Object.assign(api.snapshot, { state }, detail);
-      api.snapshot.resolve(state);
+      Object.assign(snapshot, { state }, detail);
+      snapshot.resolve(state);
     };
+    const room = await roomForSnapshot(build);
+    if (room !== "ok") {
+      done(room === "unsupported" ? "unsupported" : "not-stored", { error: room });
+      return;
+    }
     try {
-      api.snapshot.state = "making";
+      snapshot.state = "making";
       maker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "kmo-snapshot" });
       maker.onmessage = (event) => {
         const message = event.data || {};
         if (message.type === "snapshot") {
+          if (message.quota && build) {
+            storageNote((store) => store.setItem(NO_ROOM_KEY, build));
+          }
           done(message.stored ? "stored" : "not-stored", { bytes: message.bytes, ms: message.ms, error: message.error });
         }
       };
@@ -216,6 +341,7 @@ function createEngine() {
       typeof value === "number" && !Number.isFinite(value) ? String(value) : value));
   }
 
+  /** Ask the worker: type "estimate" or "plan" (kmo_portefeuille.estimate_json / plan_json). */
   function call(type, request) {
     let text;
     try {
@@ -229,50 +355,42 @@ function createEngine() {
         return;
       }
       const id = nextId++;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, text, type });
       worker.postMessage({ type, id, request: text });
     });
     // While Python boots, the request goes to the worker at once: it waits
     // there and is answered the moment Python is ready (no round trip after
     // "ready"). A failed boot rejects it (with error.kind), as it rejects ready.
-    return state.phase === "loading" && worker ? send() : ready.then(send);
+    return state.phase === "loading" && worker ? send() : api.ready.then(send);
   }
 
   const estimate = (request) => call("estimate", request);
   const plan = (request) => call("plan", request);
 
-  const api = {
-    ready,
-    estimate,
-    plan,
-    state,
-    workersStarted: 0,
-    versions: null,
-    runtimeUrls: [],
-    bootTimings: null,
-    // The memory snapshot: state "used" (this boot restored one) | "making" |
-    // "stored" | "not-stored" | "unsupported" | "loading"; done: Promise of the final state.
-    snapshot: { state: "loading" },
-    addEventListener: events.addEventListener.bind(events),
-    removeEventListener: events.removeEventListener.bind(events),
-  };
 
-  api.snapshot.done = new Promise((resolve) => {
-    api.snapshot.resolve = resolve;
-  });
-
-  // Tests may shorten the limit (window.kmoPortefeuilleBootTimeoutMs).
-  const limit = Number(window.kmoPortefeuilleBootTimeoutMs) || BOOT_TIMEOUT_MS;
-  const timer = setTimeout(() => fail("timeout", `Python was niet klaar na ${limit / 1000} s`), limit);
-
-  if (!hasWebAssembly()) {
-    fail("webassembly", "deze browser ondersteunt geen WebAssembly");
-  } else {
+  /**
+   * A worker for this page: the one the inline starter in <head> made (first
+   * start only), or a new one. options.snapshot false: boot without the
+   * memory snapshot; options.reason: why a running worker was replaced.
+   */
+  function startWorker({ snapshot = true, reason = null, adopt = false } = {}) {
+    clearTimeout(timer);
+    if (worker) {
+      worker.terminate();
+      worker = null;
+    }
+    if (reason) {
+      if (state.phase !== "loading") {
+        newReady();
+      }
+      newSnapshot();
+      api.versions = null;
+      started = performance.now();
+      update({ phase: "loading", step: 0, label: "Rekenhulp laden", error: null, bytes: 0, total: 0, restarted: reason });
+    }
+    api.build = pageBuild();
     try {
-      // The page's inline script in <head> (overrides/rekenhulp.html) may have
-      // started the worker already, while the page was still being parsed; it
-      // kept the worker's events until now.
-      const early = window.__kmoEarlyWorker;
+      const early = adopt ? window.__kmoEarlyWorker : null;
       window.__kmoEarlyWorker = undefined;
       if (early && early.worker) {
         worker = early.worker;
@@ -280,15 +398,30 @@ function createEngine() {
       } else {
         workerCreatedAt = performance.now();
         worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "kmo-portefeuille" });
-        worker.postMessage({ type: "boot", info: buildInfo });
+        worker.postMessage({ type: "boot", info: buildInfo, snapshot });
+      }
+      if (Number(window.kmoPortefeuilleRequestStallMs) > 0) {
+        worker.postMessage({ type: "settings", stallMs: Number(window.kmoPortefeuilleRequestStallMs) });
       }
       api.workersStarted += 1;
+      // Requests the old worker did not answer go to this one (they wait there for its boot).
+      for (const [id, { text, type }] of pending) {
+        worker.postMessage({ type, id, request: text });
+      }
+      const current = worker;
       const onError = (event) => {
         event.preventDefault();
-        fail("download", event.message || "de rekenhulp (worker.js) kon niet laden");
+        if (current === worker) {
+          fail("download", event.message || "de rekenhulp (worker.js) kon niet laden");
+        }
       };
-      worker.onmessage = onMessage;
-      worker.onerror = onError;
+      current.onmessage = (event) => {
+        if (current === worker) {
+          onMessage(event);
+        }
+      };
+      current.onerror = onError;
+      watch();
       for (const event of (early && early.events) || []) {
         if (event.type === "error") {
           onError(event);
@@ -299,6 +432,53 @@ function createEngine() {
     } catch (error) {
       fail("download", String(error && error.message ? error.message : error));
     }
+  }
+
+  /** engine() on a page: a page of another build than the worker's gets a new worker. */
+  function followPage() {
+    const build = pageBuild();
+    if (!build || !api.build || build === api.build || !hasWebAssembly()) {
+      return;
+    }
+    const info = inlineBuildInfo();
+    console.warn(`kmo-portefeuille: this page is build ${build}, the worker ran ${api.build}: restarting it`);
+    buildInfo = info;
+    if (state.phase === "failed") {
+      state.phase = "loading"; // a new chance with the new page
+      newReady();
+    }
+    startWorker({ reason: "build" });
+  }
+
+  const api = {
+    ready: null,
+    estimate,
+    plan,
+    state,
+    workersStarted: 0,
+    versions: null,
+    runtimeUrls: [],
+    bootTimings: null,
+    // Which build the running worker serves (<meta name="kmo-build"> of the page it started for).
+    build: null,
+    // The memory snapshot: state "used" (this boot restored one) | "making" |
+    // "stored" | "not-stored" | "unsupported" | "loading"; done: Promise of the final state.
+    snapshot: null,
+    snapshotDropped: null,
+    followPage,
+    addEventListener: events.addEventListener.bind(events),
+    removeEventListener: events.removeEventListener.bind(events),
+  };
+  newReady();
+  newSnapshot();
+
+  if (!hasWebAssembly()) {
+    fail("webassembly", "deze browser ondersteunt geen WebAssembly");
+  } else {
+    // The page's inline script in <head> (overrides/rekenhulp.html) may have
+    // started the worker already, while the page was still being parsed; it
+    // kept the worker's events until now.
+    startWorker({ adopt: true });
   }
   return api;
 }

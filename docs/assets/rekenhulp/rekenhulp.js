@@ -34,15 +34,23 @@ const KEYS = [
 const FAILURES = {
   webassembly: "Je browser kan de rekenhulp niet uitvoeren: hij ondersteunt geen WebAssembly (of het staat uit).",
   download: "De rekenhulp kon niet geladen worden: een bestand kwam niet door.",
-  timeout: "De rekenhulp startte niet op tijd.",
+  http: "De rekenhulp kon niet geladen worden: de server gaf een fout voor een van zijn bestanden.",
+  stall: "De rekenhulp kon niet geladen worden: de download viel stil.",
+  offline: "Je bent offline, en de rekenhulp is nog niet op dit toestel bewaard.",
+  timeout: "De rekenhulp startte niet op tijd: het laden stond te lang stil.",
   python: "De rekenhulp kon niet starten.",
 };
 const FAILURE_ADVICE = {
   webassembly: "Probeer een recente versie van Firefox, Chrome, Edge of Safari.",
   download: "Kijk je internetverbinding na en laad de pagina opnieuw; wat je invulde, blijft staan.",
+  http: "Dat ligt niet aan je internetverbinding. Probeer het later opnieuw; wat je invulde, blijft staan.",
+  stall: "Je verbinding is misschien onderbroken. Laad de pagina opnieuw; wat je invulde, blijft staan.",
+  offline: "Open de rekenhulp een keer met internet; daarna werkt hij ook zonder.",
   timeout: "Laad de pagina opnieuw; wat je invulde, blijft staan.",
   python: "Laad de pagina opnieuw; wat je invulde, blijft staan.",
 };
+/** Megabytes, Dutch style: "1,2". */
+const MB = (bytes) => (bytes / 1e6).toLocaleString("nl-BE", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 let current = null; // the Calculator of the form on screen
 
@@ -571,11 +579,22 @@ class Calculator {
     }
     status.hidden = false;
     if (state.phase === "loading") {
-      text.textContent = `De rekenhulp wordt geladen, stap ${Math.max(state.step, 1)} van ${state.steps}: `
-        + `${state.label}. Je kunt intussen al invullen.`;
+      status.classList.remove("kmo-rh__status--failed");
+      delete text.dataset.kmoFailure;
+      const restarted = state.restarted === "build"
+        ? "De site werd intussen bijgewerkt: de rekenhulp start opnieuw, met de regels van deze versie. " : "";
+      // While the runtime comes in: how much of it, so that a slow link is seen to move.
+      const downloading = state.total > 0 && state.bytes > 0 && state.bytes < state.total;
+      const amount = downloading ? ` (${MB(state.bytes)} van ${MB(state.total)} MB)` : "";
+      text.textContent = `${restarted}De rekenhulp wordt geladen, stap ${Math.max(state.step, 1)} van ${state.steps}: `
+        + `${state.label}${amount}. Je kunt intussen al invullen.`;
+      text.dataset.kmoBytes = String(state.bytes || 0);
       bar.hidden = false;
-      bar.max = state.steps;
-      if (state.step > 0) {
+      if (downloading) {
+        bar.max = state.total;
+        bar.value = state.bytes;
+      } else if (state.step > 0) {
+        bar.max = state.steps;
         bar.value = state.step;
       } else {
         bar.removeAttribute("value"); // indeterminate until the worker reports
@@ -584,20 +603,22 @@ class Calculator {
     }
     bar.hidden = true;
     status.classList.add("kmo-rh__status--failed");
-    const output = this.part("output");
-    if (output.dataset.state === "prerendered") {
-      output.hidden = true; // no preliminary figures next to "the rekenhulp could not start"
-      this.dropPrerenderedSteps();
-    }
     const kind = state.error && FAILURES[state.error.kind] ? state.error.kind : "python";
     const tables = el("a", { href: new URL("hoeveel-steun/", siteRoot()).href, text: "Hoeveel steun?" });
+    // The estimate computed at build time stays when it is for what the form
+    // holds, marked as such: better than nothing while Python cannot run.
+    const output = this.part("output");
+    const kept = output.dataset.state === "prerendered" && !output.hidden;
+    const status404 = kind === "http" && state.error.status ? ` (HTTP ${state.error.status})` : "";
     text.replaceChildren(
-      el("strong", { text: FAILURES[kind] }), " ", FAILURE_ADVICE[kind], " ",
+      el("strong", { text: FAILURES[kind].replace(/\.$/, `${status404}.`) }), " ", FAILURE_ADVICE[kind], " ",
+      kept ? "Het resultaat hieronder is de voorlopige berekening van bij het bouwen van de site, niet die van de rekenhulp zelf. " : "",
       "Je kunt de steun ook zelf berekenen met de tabellen op ", tables,
       ", of bel het gratis nummer ", el("a", { href: "tel:1700", text: "1700" }),
       " van de Vlaamse overheid.",
     );
     text.dataset.kmoFailure = kind;
+    output.toggleAttribute("data-kmo-kept", kept);
   }
 
   // -- result ---------------------------------------------------------------

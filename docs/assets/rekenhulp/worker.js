@@ -8,7 +8,11 @@
 //               {type: "estimate", id, request: "<JSON text>"}
 //               {type: "plan", id, request: "<JSON text>"}  (kmo_portefeuille.plan_json)
 //               {type: "make-snapshot", info}   to a second, short-lived worker (engine.js)
-// Messages out: {type: "progress", step, steps, label}
+//               {type: "settings", stallMs}   (tests: a shorter stall limit per download)
+// Messages out: {type: "progress", step, steps, label, bytes, total, snapshot?}
+//                   bytes/total: the runtime's download so far (unpacked) and in all
+//                   (build-info download_bytes); snapshot: "restoring" while a memory
+//                   snapshot is restored (with snapshotKey, snapshotCache)
 //               {type: "ready", pyodide, package, ms, path, source, urls, stamps}
 //                   path: "fast" | "classic"; source: "network" (the runtime's own
 //                   URLs: network or HTTP cache) | "service-worker" (its stored
@@ -16,7 +20,8 @@
 //                   stamps: moments of the boot (ms since the epoch);
 //                   snapshot: "used" | "absent" | "failed" | "unsupported" (see below)
 //               {type: "snapshot", stored, bytes, ms, error}   answer to "make-snapshot"
-//               {type: "failed", kind, detail}      kind: webassembly | download | python
+//               {type: "failed", kind, status, detail}
+//                   kind: webassembly | download (network error) | http (status) | stall | python
 //               {type: "result", id, response: "<JSON text>"} or {type: "result", id, error}
 //
 // onmessage is set before anything is awaited: a message that arrives while
@@ -38,7 +43,13 @@ let planJson = null;
 self.onmessage = (event) => {
   const message = event.data || {};
   if (message.type === "boot") {
-    boot(message.info).catch(() => {}); // reported by the first boot() call below
+    // snapshot: false when the page restarted this worker because a snapshot's restore stalled.
+    boot(message.info, { snapshot: message.snapshot !== false }).catch(() => {}); // reported below
+  } else if (message.type === "settings") {
+    // Tests shorten the stall limit of a download (engine.js: window.kmoPortefeuilleRequestStallMs).
+    if (Number(message.stallMs) > 0) {
+      REQUEST_STALL_MS = Number(message.stallMs);
+    }
   } else if (message.type === "estimate" || message.type === "plan") {
     answer(message.id, message.request, message.type);
   } else if (message.type === "make-snapshot") {
@@ -58,14 +69,31 @@ async function answer(id, request, type = "estimate") {
   }
 }
 
-function progress(step, label) {
-  self.postMessage({ type: "progress", step, steps: STEPS, label });
+let lastStep = { step: 0, label: "", extra: {} };
+const bytesIn = { done: 0, total: 0, posted: 0 };
+
+function progress(step, label, extra = {}) {
+  lastStep = { step, label, extra };
+  self.postMessage({ type: "progress", step, steps: STEPS, label, bytes: bytesIn.done, total: bytesIn.total, ...extra });
 }
 
+/** Bytes of the runtime arrived (unpacked): a progress message at most every 200 ms. */
+function countBytes(count) {
+  bytesIn.done += count;
+  const now = performance.now();
+  if (now - bytesIn.posted >= 200 || (bytesIn.total && bytesIn.done >= bytesIn.total)) {
+    bytesIn.posted = now;
+    progress(lastStep.step, lastStep.label, lastStep.extra); // the same step (and phase), more bytes
+  }
+}
+
+// kind: webassembly | download (a network error) | http (the server answered
+// with an error; status) | stall (a download stopped coming in) | python
 class BootError extends Error {
-  constructor(kind, detail) {
+  constructor(kind, detail, extra = {}) {
     super(detail);
     this.kind = kind;
+    Object.assign(this, extra);
   }
 }
 
@@ -82,7 +110,7 @@ async function fetchOk(href, init = {}) {
     throw new BootError("download", `${href}: ${describe(error)}`);
   }
   if (!response.ok) {
-    throw new BootError("download", `${href}: HTTP ${response.status}`);
+    throw new BootError("http", `${href}: HTTP ${response.status}`, { status: response.status });
   }
   return response;
 }
@@ -137,28 +165,41 @@ function watchDownloads(viaCache) {
   };
   self.fetch = async (input, init) => {
     const href = urlOf(input);
-    let response;
-    try {
-      response = await realFetch(input, init);
-    } catch (error) {
-      // A network error (an integrity failure is not one): the service worker's copy, if it has one.
-      const alias = error instanceof TypeError && !/integrity/i.test(describe(error)) ? aliasOf(href) : null;
-      const copy = alias ? await realFetch(alias, init).catch(() => null) : null;
-      if (copy && copy.ok) {
-        attempt.served.push(href);
-        response = copy;
-      } else {
-        report(href, new BootError("download", `${href}: ${describe(error)}`));
-        throw error;
-      }
-    }
+    const alias = attempt.viaCache ? null : aliasOf(href);
     if (/pyodide\.asm\.wasm$/.test(href)) {
       attempt.wasmAnswered = true;
     }
-    if (!response.ok) {
-      report(href, new BootError("download", `${href}: HTTP ${response.status}`));
+    // A versioned file of this site falls back to the service worker's copy
+    // when its own URL fails with a network error, an HTTP error or a stall;
+    // anything else (or no copy) ends the attempt with what really happened.
+    let response = null;
+    let failure = null;
+    try {
+      response = await countedFetch(attempt, href, input, init, report);
+      if (!response.ok) {
+        failure = new BootError("http", `${href}: HTTP ${response.status}`, { status: response.status });
+      }
+    } catch (error) {
+      const integrity = error instanceof TypeError && /integrity/i.test(describe(error));
+      failure = error instanceof BootError ? error : new BootError("download", `${href}: ${describe(error)}`);
+      if (integrity || !alias) {
+        report(href, failure);
+        throw error; // a wrong file is not replaced by a copy
+      }
     }
-    return response;
+    if (!failure) {
+      return response;
+    }
+    const copy = alias ? await countedFetch(attempt, alias, alias, init, report).catch(() => null) : null;
+    if (copy && copy.ok) {
+      attempt.served.push(href);
+      return copy;
+    }
+    report(href, failure);
+    if (response) {
+      return response; // the server's error response, as the runtime would have had it
+    }
+    throw new TypeError(failure.message);
   };
   console.warn = (...args) => {
     // A second attempt hears only about its own wasm, not a first one's.
@@ -170,34 +211,113 @@ function watchDownloads(viaCache) {
   return attempt;
 }
 
+// A download that stops coming in for this long (no headers, or no bytes of
+// its body) is given up: the service worker's copy, or the failure "stall".
+// Bytes that do come in, however slowly, never trip it (a slow link is not
+// a failure). Tests may shorten it (boot message "stallMs").
+let REQUEST_STALL_MS = 20000;
+
+/**
+ * fetch, with a stall watchdog; the body's bytes are counted (a clone is
+ * read, so the response the runtime gets is the browser's own: its URL
+ * keeps V8's cache of the compiled wasm working). onStall(href, error) is
+ * told when the body stalls after the response was handed on.
+ */
+async function countedFetch(attempt, href, input, init, onStall) {
+  const controller = new AbortController();
+  const signals = [controller.signal, init && init.signal].filter(Boolean);
+  const signal = signals.length > 1 && AbortSignal.any ? AbortSignal.any(signals) : controller.signal;
+  let timer = null;
+  const stalled = () => new BootError("stall", `${href}: ${Math.round(REQUEST_STALL_MS / 1000)} s lang kwam er niets binnen`);
+  const arm = (onFire) => {
+    clearTimeout(timer);
+    timer = setTimeout(onFire, REQUEST_STALL_MS);
+  };
+  let headersStalled = null;
+  const headers = new Promise((resolve, reject) => {
+    arm(() => {
+      headersStalled = stalled();
+      controller.abort();
+      reject(headersStalled);
+    });
+  });
+  headers.catch(() => {});
+  let response;
+  try {
+    response = await Promise.race([realFetch(input, { ...(init || {}), signal }), headers]);
+  } catch (error) {
+    clearTimeout(timer);
+    throw headersStalled || error;
+  }
+  clearTimeout(timer);
+  if (!response.ok || !response.body || !aliasOf(href) && !/\/kmo-offline\//.test(href)) {
+    return response;
+  }
+  let reader;
+  try {
+    reader = response.clone().body.getReader();
+  } catch {
+    return response;
+  }
+  const onBodyStall = () => {
+    const error = stalled();
+    error.retryViaCache = !attempt.viaCache;
+    onStall(href, error);
+    controller.abort();
+  };
+  arm(onBodyStall);
+  (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+          break;
+        }
+        arm(onBodyStall);
+        countBytes(value.byteLength);
+      }
+    } catch {
+      // aborted or failed: the runtime sees the same error on its own copy of the body
+    } finally {
+      clearTimeout(timer);
+    }
+  })();
+  return response;
+}
+
 function unwatchDownloads() {
   self.fetch = realFetch;
   console.warn = realWarn;
 }
 
-async function load(given) {
+async function load(given, options) {
   // The browser's "offline" is trusted; its "online" is not (a server that
   // is down, a captive portal): failures fall back as described above.
   const offline = Boolean(self.navigator && self.navigator.onLine === false);
   try {
-    return await attemptBoot(given, offline);
+    return await attemptBoot(given, offline, options);
   } catch (error) {
     if (offline || !error.retryViaCache) {
       throw error;
     }
     stamp("retryViaCache");
-    return attemptBoot(given, true);
+    try {
+      return await attemptBoot(given, true, options);
+    } catch {
+      throw error; // what happened at the runtime's own URLs (there was no usable copy)
+    }
   } finally {
     unwatchDownloads();
   }
 }
 
-async function attemptBoot(given, viaCache) {
+async function attemptBoot(given, viaCache, options) {
   const attempt = watchDownloads(viaCache);
-  return Promise.race([loadPython(given, attempt), attempt.failed]);
+  bytesIn.done = 0;
+  return Promise.race([loadPython(given, attempt, options), attempt.failed]);
 }
 
-async function loadPython(given, attempt) {
+async function loadPython(given, attempt, { snapshot: useSnapshot = true } = {}) {
   const started = performance.now();
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     throw new BootError("webassembly", "WebAssembly is not available in this worker");
@@ -206,6 +326,7 @@ async function loadPython(given, attempt) {
   // build-info from the page (inlined at build time) saves a no-cache round
   // trip before the runtime downloads start; fetched when the page had none.
   const info = given && given.runtime_dir ? given : await (await fetchOk(BUILD_INFO, { cache: "no-cache" })).json();
+  bytesIn.total = Number(info.download_bytes) || 0;
   const url = (path) => new URL(path, SITE_ROOT).href;
   // Under their own URL and under the service worker's ALIAS.
   attempt.fastOnly = new Set(info.stdlib_path
@@ -219,15 +340,15 @@ async function loadPython(given, attempt) {
   try {
     stamp("bootStart");
     booted = await bootPython(info, SITE_ROOT, {
-      progress: (step, label) => {
+      progress: (step, label, extra) => {
         stamp(`step${step}`);
-        progress(step, label);
+        progress(step, label, extra);
       },
       phase: (name) => {
         attempt.phase = name;
       },
       fastAborted,
-      snapshot: attempt.viaCache ? null : findSnapshot(info),
+      snapshot: attempt.viaCache || !useSnapshot ? null : findSnapshot(info),
       viaCache: attempt.viaCache,
       onViaCache: () => {
         attempt.viaCache = true;
@@ -274,13 +395,14 @@ async function loadPython(given, attempt) {
 // Booting starts with the page's first message: {type: "boot", info} (engine.js
 // sends it right after creating the worker, with info null when the page has
 // no inline build-info), or an "estimate".
-function boot(info) {
+function boot(info, options = {}) {
   if (!booting) {
-    booting = load(info);
+    booting = load(info, options);
     booting.catch((error) => {
       self.postMessage({
         type: "failed",
         kind: error instanceof BootError ? error.kind : "python",
+        status: error && error.status,
         detail: describe(error),
       });
     });
@@ -326,12 +448,14 @@ const QUIET = { stdout: () => {}, stderr: () => {} };
 
 /** loadPyodide options of the fast path: the stdlib subset and our lock; url(path) resolves a build-info path. */
 function fastOptions(info, url) {
+  const lock = fetchOk(url(info.lock_path)).then((response) => response.text());
+  lock.catch(() => {}); // a failure is reported by the watchdog and by loadPyodide, never "uncaught"
   return {
     indexURL: url(info.runtime_dir),
     stdLibURL: url(info.stdlib_path),
     // Our lock instead of the runtime's 119 kB one (loadPyodide always
     // reads a lock and checks its abi_version), fetched in parallel.
-    lockFileContents: fetchOk(url(info.lock_path)).then((response) => response.text()),
+    lockFileContents: lock,
     packageBaseUrl: new URL(".", url(info.lock_path)).href,
     ...QUIET,
   };
@@ -385,7 +509,10 @@ async function bootPython(info, siteRoot, {
       // makeSnapshot below): no interpreter start, no imports. Anything wrong
       // with it: booted again without it, in this worker (that works).
       try {
-        progress(2, "Python downloaden en starten");
+        // The page watches this phase with a short limit: a restore that
+        // hangs (a damaged snapshot can) gets this worker stopped, the
+        // snapshot deleted and a new worker started without it (engine.js).
+        progress(2, "Python downloaden en starten", { snapshot: "restoring", snapshotKey: stored.key, snapshotCache: SNAPSHOT_CACHE });
         const pyodide = await orAbort(loadPyodide({ ...options(), _loadSnapshot: stored.bytes }));
         progress(3, "Rekenregels installeren");
         const module = pyodide.pyimport("kmo_portefeuille");
@@ -498,13 +625,19 @@ async function findSnapshot(info) {
     return null;
   }
   stamp("snapshotLookup");
-  // caches.match with a cacheName: does not create the cache (a first visit's lookup stays cheap).
-  const hit = await caches.match(key, { cacheName: SNAPSHOT_CACHE });
+  let hit = null;
+  try {
+    // caches.match with a cacheName: does not create the cache (a first visit's lookup stays cheap).
+    hit = await caches.match(key, { cacheName: SNAPSHOT_CACHE });
+  } catch {
+    return null; // Cache Storage blocked (SecurityError): boot without
+  }
   stamp("snapshotFound");
   if (!hit) {
     return null;
   }
   return {
+    key,
     bytes: hit.arrayBuffer().then((buffer) => {
       stamp("snapshotRead");
       return new Uint8Array(buffer);
@@ -517,6 +650,11 @@ async function makeSnapshot(info) {
   const key = snapshotKey(info);
   if (!key || typeof caches === "undefined") {
     return { stored: false, error: "no stdlib subset or no Cache Storage" };
+  }
+  try {
+    await caches.open(SNAPSHOT_CACHE);
+  } catch (error) {
+    return { stored: false, error: describe(error), storage: "unavailable" }; // blocked: no second Pyodide
   }
   // The boot's watchdog: a failed download ends this at once (Pyodide would
   // wait forever), and a network error tries the service worker's copy.
@@ -545,6 +683,11 @@ async function snapshotOf(info, key) {
       await cache.delete(request);
     }
   }
-  await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+  try {
+    await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+  } catch (error) {
+    // QuotaExceededError: the page stops trying (engine.js remembers it).
+    return { stored: false, bytes: bytes.length, error: describe(error), quota: error && error.name === "QuotaExceededError" };
+  }
   return { stored: true, bytes: bytes.length, ms: Math.round(performance.now() - started) };
 }
