@@ -9,12 +9,12 @@
 
 import { engine } from "../rekenhulp/engine.js";
 import { formatAmount, formatDate, formatPercent, toContract, toDisplay, todayISO } from "../rekenhulp/format.js";
-import { el } from "../planner/dom.js";
+import { el } from "../rekenhulp/dom.js";
+import { LiveForm } from "../rekenhulp/live-form.js";
 
 engine();
 
 const FORM_ID = "kmo-providers";
-const DEBOUNCE_MS = 150;
 const KEYS = ["service", "theme", "application_date", "cost", "vat_rate",
   "catering.participants", "catering.days", "catering.per_person_per_day"];
 const SIZES = [["small", "Kleine onderneming", "een kleine onderneming"], ["medium", "Middelgrote onderneming", "een middelgrote onderneming"]];
@@ -22,8 +22,9 @@ const SERVICE_WORDS = { training: "deze opleiding", advice: "dit advies" };
 
 let current = null;
 
-class Providers {
+class Providers extends LiveForm {
   constructor(form) {
+    super();
     this.form = form;
     this.root = form.closest(".kmo-pl");
     this.part = (name) => this.root.querySelector(`[data-kmo="${name}"]`);
@@ -79,18 +80,9 @@ class Providers {
       if (value !== undefined) params.append(key, value);
     }
     const query = params.toString();
-    return location.origin + location.pathname + (query ? `?${query}` : "");
+    return this.pageLink(query);
   }
 
-  busy(on) {
-    this.part("live").setAttribute("aria-busy", on ? "true" : "false");
-  }
-
-  schedule() {
-    this.busy(true);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.update(), DEBOUNCE_MS);
-  }
 
   async update() {
     clearTimeout(this.timer);

@@ -13,14 +13,14 @@ import { engine } from "../rekenhulp/engine.js";
 import { toContract, toDisplay, todayISO } from "../rekenhulp/format.js";
 import { calendarText, deadlineEvents } from "../rekenhulp/ics.js";
 import { fromCsv, toCsv } from "./csv.js";
-import { download, el } from "./dom.js";
+import { download, el } from "../rekenhulp/dom.js";
+import { LiveForm } from "../rekenhulp/live-form.js";
 import { themes } from "./themes.js";
 import { applicationView, patterns, yearsView } from "./view.js";
 
 engine();
 
 const FORM_ID = "kmo-planner";
-const DEBOUNCE_MS = 150;
 const MAX_APPS = 100;
 const APP_KEYS = ["application_date", "start_date", "service", "theme", "cost", "cancelled_on"];
 const ENTERPRISE_KEYS = ["fte", "turnover", "balance_sheet_total", "size"];
@@ -47,8 +47,9 @@ function toQuery(request) {
   return params;
 }
 
-class Planner {
+class Planner extends LiveForm {
   constructor(form) {
+    super();
     this.form = form;
     this.root = form.closest(".kmo-pl");
     this.part = (name) => this.root.querySelector(`[data-kmo="${name}"]`);
@@ -252,20 +253,11 @@ class Planner {
 
   linkFor(request) {
     const query = toQuery(request).toString();
-    return location.origin + location.pathname + (query ? `?${query}` : "");
+    return this.pageLink(query);
   }
 
   // -- updating --------------------------------------------------------------
 
-  busy(on) {
-    this.part("live").setAttribute("aria-busy", on ? "true" : "false");
-  }
-
-  schedule() {
-    this.busy(true);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.update(), DEBOUNCE_MS);
-  }
 
   async update() {
     clearTimeout(this.timer);

@@ -9,8 +9,10 @@
 // element: a new visit brings a new form).
 
 import { CONDITION_KEYS, Conditions, conditionMessage, fillConditions, forgetUnknown, readConditions, keepUnknown } from "./conditions.js";
+import { el } from "./dom.js";
 import { download } from "./download.js";
 import { engine } from "./engine.js";
+import { LiveForm } from "./live-form.js";
 import { calendarText, deadlineEvents } from "./ics.js";
 import { formatPercent, toContract, toDisplay, todayISO } from "./format.js";
 import { Summary } from "./summary.js";
@@ -20,7 +22,6 @@ import { resultView, stepsView } from "./view.js";
 engine();
 
 const FORM_ID = "kmo-rekenhulp";
-const DEBOUNCE_MS = 150;
 const MAX_RELATED = 100;
 const RELATED_FIELDS = ["relation", "share", "fte", "turnover", "balance_sheet_total"];
 const RELATED_KEY = /^enterprise\.related\.(\d+)\.(relation|share|fte|turnover|balance_sheet_total)$/;
@@ -58,25 +59,6 @@ let current = null; // the Calculator of the form on screen
 // Small DOM helpers
 // --------------------------------------------------------------------------
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) {
-      continue;
-    }
-    if (name === "text") {
-      node.textContent = String(value);
-    } else {
-      node.setAttribute(name, value === true ? "" : String(value));
-    }
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) {
-      node.append(child instanceof Node ? child : String(child));
-    }
-  }
-  return node;
-}
 
 function idFor(name) {
   return "kmo-f-" + name.replace(/\./g, "-");
@@ -115,8 +97,9 @@ function requestToQuery(request) {
   return flatten(request, "", new URLSearchParams());
 }
 
-class Calculator {
+class Calculator extends LiveForm {
   constructor(form) {
+    super();
     this.form = form;
     this.root = form.closest(".kmo-rh");
     this.part = (name) => this.root.querySelector(`[data-kmo="${name}"]`);
@@ -450,21 +433,11 @@ class Calculator {
 
   linkFor(request) {
     const query = requestToQuery(request).toString();
-    return location.origin + location.pathname + (query ? `?${query}` : "");
+    return this.pageLink(query);
   }
 
   // -- updating -------------------------------------------------------------
 
-  /** aria-busy on the live region while a new result is on its way (tests wait for "false"). */
-  busy(on) {
-    this.part("live").setAttribute("aria-busy", on ? "true" : "false");
-  }
-
-  schedule() {
-    this.busy(true);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.update(), DEBOUNCE_MS);
-  }
 
   async update() {
     clearTimeout(this.timer);

@@ -1,4 +1,4 @@
-// A DOM builder for the views' h(tag, attributes, ...children): HTML
+// A DOM builder for the views' h(tag, attributes, ...children) (rekenhulp, planner, provider page):
 // elements, and SVG elements (in their namespace) for the year bars.
 // Attributes: null, undefined and false are left out, true is an empty
 // attribute, "text" is the text content.
@@ -26,4 +26,4 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-export { download } from "../rekenhulp/download.js";
+export { download } from "./download.js";
