@@ -641,14 +641,18 @@ async function findSnapshot(info) {
   if (!hit) {
     return null;
   }
-  return {
-    key,
-    bytes: (SNAPSHOT_GZIP && hit.body
+  // A damaged gzip body rejects while the wasm still downloads, before Pyodide
+  // awaits it: marked handled here (bootPython's catch still sees it).
+  const bytes = (SNAPSHOT_GZIP && hit.body
       ? new Response(hit.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer()
       : hit.arrayBuffer()).then((buffer) => {
       stamp("snapshotRead");
       return new Uint8Array(buffer);
-    }),
+    });
+  bytes.catch(() => {});
+  return {
+    key,
+    bytes,
     discard: () => caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(key)).catch(() => {}),
   };
 }
