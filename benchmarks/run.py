@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How fast is the rekenhulp? A benchmark (not a test) of the built site.
 
-    .venv/bin/python benchmarks/run.py [-n 5] [--variants] [--no-write] [--json FILE]
+    .venv/bin/python benchmarks/run.py [-n 7] [--link-runs 3] [--profile 4g] [--cpu 4] [--no-lighthouse] [--variants] [--no-write] [--json FILE]
 
 Needs a built site/ (``./dev test`` or ``python build.py``) and Chromium
 (Debian's /usr/bin/chromium, Playwright's own, or $KMO_CHROMIUM).
@@ -14,9 +14,14 @@ What it does:
   runtime and runs ``1+1``: the *bare reference*. With ``--variants`` the
   same page also boots the research prototypes (a ``.pyc`` stdlib subset, a
   memory snapshot made in Node, ...; built by benchmarks/*.mjs with Node);
-* serves that copy with build.py's own request handler (no compression: the
-  transfer sizes are computed here, gzip -6 and brotli -11 of each body
-  served, as a static host would send them);
+* serves that copy with tests/pages_server.py's handler, as GitHub Pages does
+  (gzip -6, ``Cache-Control: max-age=600``, ETag and 304): the gzip column is
+  what went over the wire (raw and brotli -11 are computed from the files);
+* measures each link profile (localhost; 4G 9 Mbit/s, 60 ms; slow 4G 1.6 Mbit/s,
+  150 ms: CDP ``Network.emulateNetworkConditions``) and a 4x CPU slowdown
+  (``Emulation.setCPUThrottlingRate``), with the main thread's total blocking
+  time from ``PerformanceObserver('longtask')``, then Lighthouse 12 (mobile)
+  on the start page, a docs page and the rekenhulp (``--no-lighthouse``);
 * in headless Chromium with a fresh persistent profile per cold run measures
   N times (median, min, max): first paint, navigation -> first
   Python-computed result, cold and warm (warm = a second navigation in the
