@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How fast is the rekenhulp? A benchmark (not a test) of the built site.
 
-    .venv/bin/python benchmarks/run.py [-n 5] [--variants] [--no-write] [--json FILE]
+    .venv/bin/python benchmarks/run.py [-n 7] [--link-runs 3] [--profile 4g] [--cpu 4] [--no-lighthouse] [--variants] [--no-write] [--json FILE]
 
 Needs a built site/ (``./dev test`` or ``python build.py``) and Chromium
 (Debian's /usr/bin/chromium, Playwright's own, or $KMO_CHROMIUM).
@@ -14,9 +14,14 @@ What it does:
   runtime and runs ``1+1``: the *bare reference*. With ``--variants`` the
   same page also boots the research prototypes (a ``.pyc`` stdlib subset, a
   memory snapshot made in Node, ...; built by benchmarks/*.mjs with Node);
-* serves that copy with build.py's own request handler (no compression: the
-  transfer sizes are computed here, gzip -6 and brotli -11 of each body
-  served, as a static host would send them);
+* serves that copy with tests/pages_server.py's handler, as GitHub Pages does
+  (gzip -6, ``Cache-Control: max-age=600``, ETag and 304): the gzip column is
+  what went over the wire (raw and brotli -11 are computed from the files);
+* measures each link profile (localhost; 4G 9 Mbit/s, 60 ms; slow 4G 1.6 Mbit/s,
+  150 ms: CDP ``Network.emulateNetworkConditions``) and a 4x CPU slowdown
+  (``Emulation.setCPUThrottlingRate``), with the main thread's total blocking
+  time from ``PerformanceObserver('longtask')``, then Lighthouse 12 (mobile)
+  on the start page, a docs page and the rekenhulp (``--no-lighthouse``);
 * in headless Chromium with a fresh persistent profile per cold run measures
   N times (median, min, max): first paint, navigation -> first
   Python-computed result, cold and warm (warm = a second navigation in the
@@ -79,6 +84,15 @@ TYPICAL = {  # the request of calculator/benchmarks/speed.py
 #: Phone connections for the "seconds to download" column (bytes only; RTTs
 #: come on top): Lighthouse's "slow 4G" and a typical 4G/LTE link.
 LINKS = {"slow 4G (1.6 Mbit/s)": 1.6e6, "4G (9 Mbit/s)": 9e6}
+#: Link profiles emulated with CDP Network.emulateNetworkConditions (per page,
+#: before the navigation): bits/s down and up, round trip in ms. "localhost": none.
+PROFILES = {
+    "localhost": None,
+    "4g": {"label": "4G (9 Mbit/s, 60 ms)", "down": 9e6, "up": 9e6, "rtt": 60},
+    "slow4g": {"label": "slow 4G (1.6 Mbit/s, 150 ms)", "down": 1.6e6, "up": 0.75e6, "rtt": 150},
+}
+PROFILE = None  # the one being measured (set by main)
+CPU_RATE = 1    # Emulation.setCPUThrottlingRate (set by main)
 
 
 def load_build_module():
@@ -161,9 +175,19 @@ class RecordingHandler(site_build.SiteHandler):
                          "bytes": self._sent, "file": str(file) if file else None})
 
 
+def _pages_server_module():
+    spec = importlib.util.spec_from_file_location("kmo_pages_server", ROOT / "tests" / "pages_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def start_server(site_dir: Path, base_path: str = "/"):
+    """tests/pages_server.py's handler (gzip, max-age=600, ETag: as GitHub Pages), recording
+    what it sends: ``bytes`` is the body on the wire (gzip for text files)."""
     log: list = []
-    handler = type("BenchHandler", (RecordingHandler,),
+    pages = _pages_server_module().pages_handler(RecordingHandler)
+    handler = type("BenchHandler", (pages,),
                    {"base_path": base_path, "quiet": True, "log": log})
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site_dir)))
     server.daemon_threads = True
@@ -182,10 +206,11 @@ def transfer(entries: list) -> dict:
         if not entry["bytes"] or not entry["file"]:
             continue  # 304s and the like: headers only
         sizes = compressed_sizes(Path(entry["file"]))
-        total["raw"] += entry["bytes"]
-        total["gzip"] += sizes["gzip"]
+        # The server gzips: what it sent is the gzip transfer; raw and br from the file.
+        total["raw"] += sizes["raw"]
+        total["gzip"] += entry["bytes"]
         total["br"] += sizes["br"] or 0
-        total["files"].append((entry["path"], entry["bytes"], sizes["gzip"], sizes["br"]))
+        total["files"].append((entry["path"], sizes["raw"], entry["bytes"], sizes["br"]))
     return total
 
 
@@ -297,6 +322,13 @@ OBSERVER_JS = """
   }).observe(document, { subtree: true, childList: true, attributes: true,
                          attributeFilter: ["data-value"], characterData: true });
   document.addEventListener("DOMContentLoaded", () => { seen.parsedAt = performance.now(); });
+  // Long tasks of the main thread (> 50 ms): total blocking time = sum of (duration - 50).
+  seen.longtasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) seen.longtasks.push([e.startTime, e.duration]);
+    }).observe({ type: "longtask", buffered: true });
+  } catch (e) { seen.longtasks = null; }
 })();
 """
 
@@ -387,8 +419,36 @@ def settle(log: list, quiet_ms: int = 400, limit_s: float = 10) -> None:
             return
 
 
+TBT_JS = """() => {
+  const seen = window.__kmoBench;
+  if (!seen || !seen.longtasks) return null;
+  const fcp = (performance.getEntriesByName("first-contentful-paint")[0] || {}).startTime || 0;
+  let tbt = 0, longest = 0;
+  for (const [start, duration] of seen.longtasks) {
+    longest = Math.max(longest, duration);
+    if (start + duration > fcp) tbt += Math.max(0, duration - 50);
+  }
+  return { tbt, longest, count: seen.longtasks.length };
+}"""
+
+
+def emulate(page) -> None:
+    """The link profile and CPU slowdown, through a CDP session of this page."""
+    if PROFILE is None and CPU_RATE == 1:
+        return
+    cdp = page.context.new_cdp_session(page)
+    if PROFILE is not None:
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": PROFILE["rtt"],
+            "downloadThroughput": PROFILE["down"] / 8, "uploadThroughput": PROFILE["up"] / 8})
+    if CPU_RATE != 1:
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_RATE})
+    page._kmo_cdp = cdp
+
+
 def visit(page, url: str, kind: str, log: list, timeout_s: float) -> dict:
-    """One navigation; returns paint times, first-result time and transfer."""
+    """One navigation; returns paint times, first-result time, blocking time and transfer."""
     del log[:]
     page.goto("about:blank")
     page.goto(url, wait_until="commit")
@@ -427,6 +487,9 @@ def visit(page, url: str, kind: str, log: list, timeout_s: float) -> dict:
     else:
         page.wait_for_load_state("load")
     settle(log)
+    if kind != "boot":
+        time.sleep(1.0)  # long tasks right after the result (rendering, caching)
+        out["tbt"] = page.evaluate(TBT_JS)
     out["paint"] = page.evaluate(PAINT_JS)
     out["transfer"] = transfer(list(log))
     return out
@@ -448,7 +511,8 @@ def measure(browser: Browser, base: str, pages: dict, runs: int, tmp: Path, log:
             profile = tmp / "profiles" / f"{index}-{run}"
             ctx = browser.context(profile)
             try:
-                page = ctx.new_page()
+                page = ctx.pages[0] if ctx.pages else ctx.new_page()
+                emulate(page)
                 cold = visit(page, base + path, kind, log, timeout_s)
                 warm = visit(page, base + path, kind, log, timeout_s)
                 res["cold"].append(cold)
@@ -509,6 +573,10 @@ def summarize(results: dict) -> dict:
             "fcp": stats([c["paint"].get("first-contentful-paint") for c in cold]),
             "first_cold": stats([c.get("first") for c in cold]),
             "first_warm": stats([w.get("first") for w in warm]),
+            "tbt": stats([(c.get("tbt") or {}).get("tbt") for c in cold]),
+            "tbt_warm": stats([(w.get("tbt") or {}).get("tbt") for w in warm]),
+            "longest": stats([(c.get("tbt") or {}).get("longest") for c in cold]),
+            "cold_gzip": stats([(c.get("transfer") or {}).get("gzip") for c in cold]),
             "how": next((c.get("how") for c in cold if c.get("how")), None),
             "recompute": res["recompute"][0] if res["recompute"] else None,
             "cold_transfer": cold[0]["transfer"] if cold else None,
@@ -635,9 +703,110 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}){mem}"
 
 
+def lighthouse(base: str, pages: dict, out_dir: Path, progress) -> dict:
+    """Lighthouse 12 (node_modules/.bin/lighthouse, mobile defaults: simulated slow 4G and 4x
+    CPU) against the gzip server: {page: {"performance": score, "tbt": ms, ...} or error}."""
+    binary = ROOT / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        return {"error": "node_modules/.bin/lighthouse missing (npm ci)"}
+    chrome = os.environ.get("KMO_CHROMIUM") or DEBIAN_CHROMIUM
+    results = {}
+    for name, path in pages.items():
+        report = out_dir / f"lh-{len(results)}.json"
+        cmd = [str(binary), base + path, "--quiet", "--only-categories=performance",
+               "--output=json", f"--output-path={report}", f"--chrome-path={chrome}",
+               "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0 or not report.is_file():
+            results[name] = {"error": (done.stderr or done.stdout)[-300:]}
+            continue
+        data = json.loads(report.read_text())
+        audits = data["audits"]
+        results[name] = {
+            "performance": round(data["categories"]["performance"]["score"] * 100),
+            "fcp": audits["first-contentful-paint"]["numericValue"],
+            "lcp": audits["largest-contentful-paint"]["numericValue"],
+            "tbt": audits["total-blocking-time"]["numericValue"],
+            "cls": audits["cumulative-layout-shift"]["numericValue"],
+            "si": audits["speed-index"]["numericValue"],
+        }
+        progress(f"lighthouse {name}: {results[name]['performance']}")
+    return results
+
+
+def render_profiles(runs: list, meta: dict, lh: dict | None, snapshot: str) -> str:
+    """runs: [(label, n, summary)]."""
+    lines = [
+        "# Benchmarks: rekenhulp start-up, as a visitor gets it",
+        "",
+        f"Generated by `{meta['command']}` on {meta['date']}. Machine: {meta['machine']}. "
+        f"Browser: {meta['browser']} (headless). Load average (1 min): {meta['load']}. "
+        "Served by tests/pages_server.py's handler, as GitHub Pages serves: gzip, "
+        "`Cache-Control: max-age=600`, ETag. Link profiles emulated with CDP "
+        "`Network.emulateNetworkConditions` (per page, dedicated workers included), the CPU "
+        "slowdown with `Emulation.setCPUThrottlingRate`. Rounds are round-robin (reference, "
+        "rekenhulp, docs pages, then the next round); median (min–max); cold = fresh profile, "
+        "warm = second visit in the same profile (HTTP cache within max-age, the rekenhulp's "
+        "memory snapshot stored). Ratios in bold are to the bare reference in the same profile "
+        "of the same run. TBT = sum of (long task − 50 ms) on the main thread after FCP, from a "
+        "PerformanceObserver('longtask'), until 1 s after the page went quiet.",
+        "",
+        "| profile | N | page | FCP | first Python result, cold | warm | cold transfer (gzip on the wire) | requests (Pyodide) | TBT cold / warm |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, n, summary in runs:
+        ref = summary.get("reference")
+        for name, s in summary.items():
+            is_ref = name == "reference"
+            ct = s["cold_transfer"] or {}
+            tbt = "–" if s["kind"] == "boot" else (
+                f"{fmt_ms(s['tbt']['median']) if s['tbt'] else '–'} / "
+                f"{fmt_ms(s['tbt_warm']['median']) if s['tbt_warm'] else '–'}")
+            lines.append(
+                f"| {label} | {n} | {name} | {fmt_stat(s['fcp'])} "
+                f"| {fmt_stat(s['first_cold'], None if is_ref or not ref else ref['first_cold'])} "
+                f"| {fmt_stat(s['first_warm'], None if is_ref or not ref else ref['first_warm'])} "
+                f"| {fmt_bytes(s['cold_gzip']['median'] if s['cold_gzip'] else None)} "
+                f"| {ct.get('requests', '–')} ({ct.get('pyodide_requests', '–')}) | {tbt} |")
+    lines += ["", f"Memory snapshot stored by the rekenhulp (Cache Storage): {snapshot}.", ""]
+    if lh is not None:
+        lines += ["Lighthouse 12.2.3 (npm, `lighthouse@12.2.3` in devDependencies), mobile defaults "
+                  "(simulated slow 4G, 4× CPU), performance only, against the same gzip server:", ""]
+        if "error" in lh:
+            lines.append(f"not run: {lh['error']}")
+        else:
+            lines += ["| page | performance | FCP | LCP | TBT | CLS | Speed Index |",
+                      "|---|---|---|---|---|---|---|"]
+            for name, r in lh.items():
+                if "error" in r:
+                    lines.append(f"| {name} | error: {r['error'][:120]!r} | | | | | |")
+                else:
+                    lines.append(f"| {name} | **{r['performance']}** | {fmt_ms(r['fcp'])} | "
+                                 f"{fmt_ms(r['lcp'])} | {fmt_ms(r['tbt'])} | {r['cls']:.3f} | {fmt_ms(r['si'])} |")
+        lines.append("")
+    label, n, summary = runs[0]
+    lines += [f"<details><summary>Files fetched on a cold visit ({label}; raw / gzip on the wire / br -11)</summary>", ""]
+    for name, s in summary.items():
+        lines += [f"**{name}**", ""]
+        for path, raw, gz, br in (s["cold_transfer"] or {}).get("files", []):
+            lines.append(f"- `{path}` {fmt_bytes(raw)} / {fmt_bytes(gz)} / {fmt_bytes(br)}")
+        lines.append("")
+    lines += ["</details>", ""]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--runs", type=int, default=5)
+    parser.add_argument("-n", "--runs", type=int, default=7, help="rounds on localhost (default 7)")
+    parser.add_argument("--link-runs", type=int, default=3,
+                        help="rounds per link profile and for the CPU slowdown (default 3)")
+    parser.add_argument("--profile", action="append", choices=list(PROFILES), default=[],
+                        help="link profiles to measure (repeatable; default: all)")
+    parser.add_argument("--cpu", type=float, default=4,
+                        help="CPU slowdown for the extra localhost round that measures TBT "
+                             "(default 4; 0 or 1: skip)")
+    parser.add_argument("--lighthouse", action=argparse.BooleanOptionalAction, default=True,
+                        help="run Lighthouse (mobile) on the start page, a docs page and the rekenhulp")
     parser.add_argument("--variants", action="store_true",
                         help="also boot the research prototypes (needs Node; slow the first time)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md")
@@ -645,13 +814,14 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", default=[], metavar="TEXT",
                         help="measure only pages whose name contains TEXT (repeatable; "
                              "the reference is always measured)")
-    parser.add_argument("--timeout", type=float, default=90, help="seconds per page load")
+    parser.add_argument("--timeout", type=float, default=180, help="seconds per page load")
     parser.add_argument("--no-snapshot-wait", action="store_true",
                         help="do not wait for the rekenhulp's memory snapshot (made after its first "
                              "result) before the next visit")
     args = parser.parse_args(argv)
-    global WAIT_FOR_SNAPSHOT
+    global WAIT_FOR_SNAPSHOT, PROFILE, CPU_RATE
     WAIT_FOR_SNAPSHOT = not args.no_snapshot_wait
+    profiles = args.profile or list(PROFILES)
 
     info_file = SITE_DIR / site_build.BUILD_INFO_PATH
     if not info_file.is_file():
@@ -663,10 +833,11 @@ def main(argv=None) -> int:
 
     progress = partial(print, file=sys.stderr, flush=True)
     load_before = f"{os.getloadavg()[0]:.1f}"
+    runs, raw, lh = [], {}, None
+    snapshot = "–"
     with tempfile.TemporaryDirectory(prefix="kmo-bench-") as tmpname:
         tmp = Path(tmpname)
         site, boot_pages = prepare_site(tmp, info, args.variants)
-        prerender = prerendered(site)
         pages = {name: (path, "boot") for name, path in boot_pages.items()}
         if (site / "rekenhulp" / "index.html").is_file():
             pages["rekenhulp"] = ("rekenhulp/", "rekenhulp")
@@ -677,6 +848,9 @@ def main(argv=None) -> int:
                      if k == "reference" or any(t in k for t in args.only)}
         server, log = start_server(site, base_path)
         base = site_build.server_url(server)
+        plan = [(key, 1, args.runs if key == "localhost" else args.link_runs) for key in profiles]
+        if args.cpu and args.cpu > 1:
+            plan.append(("localhost", args.cpu, args.link_runs))
         try:
             with sync_playwright() as p:
                 browser = Browser(p, chromium_executable(p))
@@ -684,27 +858,43 @@ def main(argv=None) -> int:
                 agent = ctx.new_page().evaluate("navigator.userAgent")
                 ctx.close()
                 version = next((w for w in agent.split() if "Chrome/" in w), agent)
-                results = measure(browser, base, pages, args.runs, tmp, log, args.timeout, progress)
+                for key, cpu, n in plan:
+                    PROFILE, CPU_RATE = PROFILES[key], cpu
+                    label = (PROFILE["label"] if PROFILE else "localhost") + (f", CPU {cpu:g}× slower" if cpu > 1 else "")
+                    progress(f"== {label}, {n} rounds")
+                    results = measure(browser, base, pages, n, tmp, log, args.timeout, progress)
+                    runs.append((label, n, summarize(results)))
+                    raw[label] = results
+                    for res in results.values():
+                        for c in res["cold"]:
+                            snap = c.get("snapshot")
+                            if isinstance(snap, dict) and snap.get("bytes"):
+                                snapshot = (f"{snap['bytes']:,} bytes ({snap['state']}"
+                                            + (f", made in {snap['ms']:.0f} ms" if snap.get("ms") else "") + ")")
+                PROFILE, CPU_RATE = None, 1
+            if args.lighthouse:
+                lh_pages = {"docs: start page": "", "docs: hoeveel-steun": "hoeveel-steun/",
+                            "rekenhulp": "rekenhulp/"}
+                lh = lighthouse(base, lh_pages, tmp, progress)
         finally:
             server.shutdown()
             server.server_close()
-    summary = summarize(results)
     meta = {
         "command": "benchmarks/run.py" + (" --variants" if args.variants else "")
-                   + (f" -n {args.runs}" if args.runs != 5 else ""),
+                   + (f" -n {args.runs}" if args.runs != 7 else "")
+                   + (f" --link-runs {args.link_runs}" if args.link_runs != 3 else "")
+                   + "".join(f" --profile {p}" for p in args.profile)
+                   + ("".join(f" --only {o!r}" for o in args.only)),
         "date": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "machine": machine(),
         "browser": version.replace("Headless", ""),
-        "runs": args.runs,
-        "prerendered": prerender,
         "load": f"{load_before} before, {os.getloadavg()[0]:.1f} after",
     }
-    body = render(summary, meta)
-    if _brotli() is None:
-        body += "\n(brotli sizes missing: the `brotli` package is not installed)\n"
+    body = render_profiles(runs, meta, lh, snapshot)
     print(body)
     if args.json:
-        args.json.write_text(json.dumps({"meta": meta, "results": results}, indent=1, default=str))
+        args.json.write_text(json.dumps({"meta": meta, "results": raw, "lighthouse": lh},
+                                        indent=1, default=str))
     if not args.no_write:
         write_report(body)
         print(f"\nwrote {OUTPUT.relative_to(ROOT)}", file=sys.stderr)

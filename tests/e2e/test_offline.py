@@ -584,11 +584,12 @@ def test_with_site_data_blocked_the_rekenhulp_works_without_errors_or_a_second_p
 
 
 def test_without_room_for_a_snapshot_none_is_made(launch, server):
-    """A small quota (10 MB: the snapshot is ~31 MB): no second Pyodide to make one."""
+    """A small quota (3 MB: the snapshot is ~31 MB, ~4.6 MB gzip-compressed as stored): no
+    second Pyodide to make one."""
     context = launch()
     page = context.pages[0] if context.pages else context.new_page()
     cdp = context.new_cdp_session(page)
-    cdp.send("Storage.overrideQuotaForOrigin", {"origin": server.url.split(SUBPATH)[0], "quotaSize": 10_000_000})
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": server.url.split(SUBPATH)[0], "quotaSize": 3_000_000})
     page.goto("rekenhulp/")
     settled(page, timeout=35_000)
     # Tried once (the quota Chromium reports need not be the one it enforces), refused:
