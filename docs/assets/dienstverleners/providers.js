@@ -10,7 +10,7 @@
 import { engine } from "../rekenhulp/engine.js";
 import { formatAmount, formatDate, formatPercent, toContract, toDisplay, todayISO } from "../rekenhulp/format.js";
 import { el } from "../rekenhulp/dom.js";
-import { LiveForm } from "../rekenhulp/live-form.js";
+import { LiveForm, bindEachPage } from "../rekenhulp/live-form.js";
 
 engine();
 
@@ -82,7 +82,6 @@ class Providers extends LiveForm {
     const query = params.toString();
     return this.pageLink(query);
   }
-
 
   async update() {
     clearTimeout(this.timer);
@@ -193,29 +192,6 @@ class Providers extends LiveForm {
       this.copyLink();
     }
   }
-
-  async copyLink() {
-    const link = this.linkFor(this.request());
-    const field = this.part("link");
-    const status = this.part("copy-status");
-    field.value = link;
-    this.part("link-field").hidden = false;
-    try {
-      await navigator.clipboard.writeText(link);
-      status.textContent = "De link is gekopieerd.";
-    } catch {
-      field.focus();
-      field.select();
-      status.textContent = "Kopiëren lukte niet: kopieer de link hieronder zelf.";
-    }
-  }
-}
-
-function bind() {
-  const form = document.getElementById(FORM_ID);
-  if (!form || form.dataset.kmoBound === "true") return;
-  form.dataset.kmoBound = "true";
-  current = new Providers(form);
 }
 
 engine().addEventListener("change", () => {
@@ -226,10 +202,6 @@ engine().addEventListener("change", () => {
   }
 });
 
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(() => bind());
-} else if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", bind);
-} else {
-  bind();
-}
+bindEachPage(FORM_ID, (form) => {
+  current = new Providers(form);
+});

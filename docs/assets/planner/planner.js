@@ -14,7 +14,7 @@ import { toContract, toDisplay, todayISO } from "../rekenhulp/format.js";
 import { calendarText, deadlineEvents } from "../rekenhulp/ics.js";
 import { fromCsv, toCsv } from "./csv.js";
 import { download, el } from "../rekenhulp/dom.js";
-import { LiveForm } from "../rekenhulp/live-form.js";
+import { LiveForm, bindEachPage } from "../rekenhulp/live-form.js";
 import { themes } from "./themes.js";
 import { applicationView, patterns, yearsView } from "./view.js";
 
@@ -258,7 +258,6 @@ class Planner extends LiveForm {
 
   // -- updating --------------------------------------------------------------
 
-
   async update() {
     clearTimeout(this.timer);
     this.timer = null;
@@ -473,29 +472,6 @@ class Planner extends LiveForm {
     status.replaceChildren(...parts);
     input.value = "";
   }
-
-  async copyLink() {
-    const link = this.linkFor(this.request());
-    const field = this.part("link");
-    const status = this.part("copy-status");
-    field.value = link;
-    this.part("link-field").hidden = false;
-    try {
-      await navigator.clipboard.writeText(link);
-      status.textContent = "De link is gekopieerd.";
-    } catch {
-      field.focus();
-      field.select();
-      status.textContent = "Kopiëren lukte niet: kopieer de link hieronder zelf.";
-    }
-  }
-}
-
-function bind() {
-  const form = document.getElementById(FORM_ID);
-  if (!form || form.dataset.kmoBound === "true") return;
-  form.dataset.kmoBound = "true";
-  current = new Planner(form);
 }
 
 engine().addEventListener("change", () => {
@@ -507,10 +483,6 @@ engine().addEventListener("change", () => {
   }
 });
 
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(() => bind());
-} else if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", bind);
-} else {
-  bind();
-}
+bindEachPage(FORM_ID, (form) => {
+  current = new Planner(form);
+});

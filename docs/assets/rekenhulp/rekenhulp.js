@@ -12,7 +12,7 @@ import { CONDITION_KEYS, Conditions, conditionMessage, fillConditions, forgetUnk
 import { el } from "./dom.js";
 import { download } from "./download.js";
 import { engine } from "./engine.js";
-import { LiveForm } from "./live-form.js";
+import { LiveForm, bindEachPage } from "./live-form.js";
 import { calendarText, deadlineEvents } from "./ics.js";
 import { formatPercent, toContract, toDisplay, todayISO } from "./format.js";
 import { Summary } from "./summary.js";
@@ -58,7 +58,6 @@ let current = null; // the Calculator of the form on screen
 // --------------------------------------------------------------------------
 // Small DOM helpers
 // --------------------------------------------------------------------------
-
 
 function idFor(name) {
   return "kmo-f-" + name.replace(/\./g, "-");
@@ -438,7 +437,6 @@ class Calculator extends LiveForm {
 
   // -- updating -------------------------------------------------------------
 
-
   async update() {
     clearTimeout(this.timer);
     this.timer = null;
@@ -812,36 +810,11 @@ class Calculator extends LiveForm {
       this.exportIcs();
     }
   }
-
-  async copyLink() {
-    const link = this.linkFor(this.request());
-    const field = this.part("link");
-    const status = this.part("copy-status");
-    field.value = link;
-    this.part("link-field").hidden = false;
-    try {
-      await navigator.clipboard.writeText(link);
-      status.textContent = "De link is gekopieerd.";
-    } catch {
-      field.focus();
-      field.select();
-      status.textContent = "Kopiëren lukte niet: kopieer de link hieronder zelf.";
-    }
-  }
 }
 
 // --------------------------------------------------------------------------
 // Binding
 // --------------------------------------------------------------------------
-
-function bind() {
-  const form = document.getElementById(FORM_ID);
-  if (!form || form.dataset.kmoBound === "true") {
-    return;
-  }
-  form.dataset.kmoBound = "true";
-  current = new Calculator(form);
-}
 
 engine().addEventListener("change", () => {
   if (current && current.form.isConnected) {
@@ -849,10 +822,6 @@ engine().addEventListener("change", () => {
   }
 });
 
-if (window.document$ && typeof window.document$.subscribe === "function") {
-  window.document$.subscribe(() => bind());
-} else if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", bind);
-} else {
-  bind();
-}
+bindEachPage(FORM_ID, (form) => {
+  current = new Calculator(form);
+});
