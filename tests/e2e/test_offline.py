@@ -687,6 +687,16 @@ def test_a_new_version_that_cannot_complete_its_copies_leaves_the_old_one(visite
     old = {kind: f"kmo:{SUBPATH}:{name}" for kind, name in names_for(build_info).items()}
     before = set(page.evaluate("caches.keys()"))
     assert set(old.values()) <= before
+    # The copy can only fail on what the old version kept: wait until it holds
+    # this build's wheel (the rekenhulp's visit hands the runtime to the service
+    # worker after Python is ready), or the new version has nothing to miss.
+    page.wait_for_function("""async (dir) => {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        if ((await cache.keys()).some((request) => request.url.includes(dir))) return true;
+      }
+      return false;
+    }""", arg=build_info["kmo_dir"], timeout=20_000, polling=200)
     original = (server.directory / "sw.js").read_text(encoding="utf-8")
     package = build_info["package_version"] + ".post1"
     next_package = json.loads(json.dumps({**build_info, "package_version": package}).replace(
