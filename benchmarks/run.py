@@ -784,6 +784,8 @@ def render_profiles(runs: list, meta: dict, lh: dict | None, snapshot: str) -> s
                     lines.append(f"| {name} | **{r['performance']}** | {fmt_ms(r['fcp'])} | "
                                  f"{fmt_ms(r['lcp'])} | {fmt_ms(r['tbt'])} | {r['cls']:.3f} | {fmt_ms(r['si'])} |")
         lines.append("")
+    if not runs:
+        return "\n".join(lines)
     label, n, summary = runs[0]
     lines += [f"<details><summary>Files fetched on a cold visit ({label}; raw / gzip on the wire / br -11)</summary>", ""]
     for name, s in summary.items():
@@ -809,6 +811,10 @@ def main(argv=None) -> int:
                         help="run Lighthouse (mobile) on the start page, a docs page and the rekenhulp")
     parser.add_argument("--variants", action="store_true",
                         help="also boot the research prototypes (needs Node; slow the first time)")
+    parser.add_argument("--lighthouse-only", action="store_true",
+                        help="no timing rounds: only Lighthouse (implies --no-write)")
+    parser.add_argument("--reports", type=Path, metavar="DIR",
+                        help="keep Lighthouse's full JSON reports in DIR (their audits say what blocks)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--only", action="append", default=[], metavar="TEXT",
@@ -851,6 +857,8 @@ def main(argv=None) -> int:
         plan = [(key, 1, args.runs if key == "localhost" else args.link_runs) for key in profiles]
         if args.cpu and args.cpu > 1:
             plan.append(("localhost", args.cpu, args.link_runs))
+        if args.lighthouse_only:
+            plan, args.lighthouse, args.no_write = [], True, True
         try:
             with sync_playwright() as p:
                 browser = Browser(p, chromium_executable(p))
@@ -875,7 +883,9 @@ def main(argv=None) -> int:
             if args.lighthouse:
                 lh_pages = {"docs: start page": "", "docs: hoeveel-steun": "hoeveel-steun/",
                             "rekenhulp": "rekenhulp/"}
-                lh = lighthouse(base, lh_pages, tmp, progress)
+                reports = args.reports or tmp
+                reports.mkdir(parents=True, exist_ok=True)
+                lh = lighthouse(base, lh_pages, reports, progress)
         finally:
             server.shutdown()
             server.server_close()
