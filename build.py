@@ -11,12 +11,15 @@ A build does, in this order:
    build isolation, fixed ``SOURCE_DATE_EPOCH`` so the bytes never depend on
    when or where it was built);
 2. make the rekenhulp's stdlib subset with Node (``build_stdlib``):
-   ``node tools/make_stdlib.mjs tools/stdlib-modules.txt --pyc --optimize=2``
-   writes the 158 files of Pyodide's ``python_stdlib.zip`` the rekenhulp
-   needs, precompiled by Pyodide's own CPython to sourceless ``.pyc`` (like
-   ``python -OO``), ZIP_STORED (so HTTP gzip works), with fixed timestamps and
-   sorted entries (~2 s; cached in the dist directory by the hash of its
-   inputs);
+   ``node tools/make_stdlib.mjs tools/stdlib-modules.txt --pyc --optimize=2 --lines-only``
+   writes the ~60 files of Pyodide's ``python_stdlib.zip`` the rekenhulp
+   needs, with ``tools/stdlib-overrides/`` in place (they keep Pyodide's start
+   from importing asyncio and the package loader's zipfile/shutil; the rest of
+   the stdlib is downloaded only if something imports it), precompiled by
+   Pyodide's own CPython to sourceless ``.pyc`` (like ``python -OO``, line
+   numbers without column positions), ZIP_STORED (so HTTP gzip works), with
+   fixed timestamps and sorted entries (~2 s; cached in the dist directory by
+   the hash of its inputs);
 3. write ``build-info.json`` (see ``build_info``; with ``stdlib_path`` and
    ``stdlib_sha256``) into the dist directory and export its keys as
    ``KMO_*`` environment variables for MkDocs (``KMO_BUILD_INFO`` = the file:
@@ -70,7 +73,8 @@ DEFAULT_PORT = 8000
 TOOLS = ROOT / "tools"
 STDLIB_SCRIPT = TOOLS / "make_stdlib.mjs"
 STDLIB_LIST = TOOLS / "stdlib-modules.txt"
-STDLIB_ARGS = ("--pyc", "--optimize=2")
+STDLIB_OVERRIDES = TOOLS / "stdlib-overrides"
+STDLIB_ARGS = ("--pyc", "--optimize=2", "--lines-only")
 
 PACKAGE_NAME = "kmo-portefeuille"
 #: What loadPyodide fetches from indexURL (checked in a browser by
@@ -157,12 +161,14 @@ def build_stdlib(out_dir: Path, npm_dir: Path = PYODIDE_NPM) -> Path:
     """The rekenhulp's stdlib subset (``.pyc -OO``, stored), made with Node.
 
     Cached in ``out_dir`` by the sha256 of every input (the script, the
-    module list, Pyodide's stdlib and wasm): the same inputs give the same
-    bytes, so a cached file is as good as a new one.
+    module list, the overrides, Pyodide's stdlib and wasm): the same inputs
+    give the same bytes, so a cached file is as good as a new one.
     """
     digest = hashlib.sha256()
+    overrides = sorted(p for p in STDLIB_OVERRIDES.rglob("*.py"))
     for path in (STDLIB_SCRIPT, STDLIB_LIST, npm_dir / "python_stdlib.zip",
-                 npm_dir / "pyodide.asm.wasm", npm_dir / "package.json"):
+                 npm_dir / "pyodide.asm.wasm", npm_dir / "package.json", *overrides):
+        digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     digest.update(" ".join(STDLIB_ARGS).encode())
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -305,7 +311,7 @@ def build(site_dir: Path = DEFAULT_SITE_DIR, *, site_url: str | None = None,
 
     log("• building the wheel from calculator/ …")
     wheel = build_wheel(dist_dir)
-    log("• stdlib subset (.pyc -OO) with Node …")
+    log("• stdlib subset (.pyc -OO, tools/stdlib-overrides/) with Node …")
     stdlib = build_stdlib(dist_dir / "stdlib")
     info = build_info(wheel, pyodide, site_url, stdlib)
     info_file = dist_dir / "build-info.json"

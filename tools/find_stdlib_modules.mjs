@@ -1,22 +1,21 @@
-// List the files of python_stdlib.zip that Pyodide and kmo-portefeuille import.
+// List the files of the stdlib that starting Pyodide and kmo-portefeuille import,
+// with tools/stdlib-overrides/ in place (those change what the start imports).
 //
-//   node tools/find_stdlib_modules.mjs SITE_KMO_DIR/ CASES.json
+//   node tools/make_stdlib.mjs ALL.txt --pyc ALL.zip     (ALL.txt holds one line: *)
+//   node tools/find_stdlib_modules.mjs ALL.zip WHEEL CASES.json
 //
-// SITE_KMO_DIR: the built site's assets/kmo/<version>-<sha8>/ (lock + wheel).
+// ALL.zip: the whole stdlib with the overrides, as make_stdlib.mjs builds it
+// from the pattern "*". WHEEL: the built wheel (site/assets/kmo/<v>-<sha8>/*.whl).
 // CASES.json: a JSON list of requests, e.g. from calculator/tests:
 //   .venv/bin/python -c "import sys, json; sys.path.insert(0, 'calculator/tests');
 //     from case_data import load_cases; print(json.dumps([c.request for c in load_cases()], default=str))" > cases.json
-// Prints three groups (boot, loadPackage, package use) as zip paths; paste them
-// into tools/stdlib-modules.txt.
+// Prints three groups (boot, unpackArchive of the wheel, package use) as zip
+// paths; paste them into tools/stdlib-modules.txt.
 import { loadPyodide } from "pyodide";
 import fs from "node:fs";
-import path from "node:path";
-import { createRequire } from "node:module";
 
-const [kmoDir, casesFile] = process.argv.slice(2);
-const npmDir = path.dirname(createRequire(import.meta.url).resolve("pyodide/package.json"));
-const py = await loadPyodide({ indexURL: npmDir + "/", lockFileURL: path.join(kmoDir, "pyodide-lock.json"),
-                               stdout: () => {}, stderr: () => {} });
+const [zip, wheel, casesFile] = process.argv.slice(2);
+const py = await loadPyodide({ stdLibURL: zip, stdout: () => {}, stderr: () => {} });
 py.runPython(`
 import sys, json
 def zipmods():
@@ -28,8 +27,8 @@ def zipmods():
     return sorted(out)
 `);
 const boot = py.runPython("json.dumps(zipmods())");
-await py.loadPackage("kmo-portefeuille", { messageCallback: () => {} });
-const loaded = py.runPython("json.dumps(zipmods())");
+py.unpackArchive(new Uint8Array(fs.readFileSync(wheel)), "zip", { extractDir: py._api.sitePackages });
+const installed = py.runPython("json.dumps(zipmods())");
 py.globals.set("cases", fs.readFileSync(casesFile, "utf8"));
 py.runPython(`
 import kmo_portefeuille
@@ -38,10 +37,11 @@ for r in json.loads(cases):
 kmo_portefeuille.estimate_json("not json")
 kmo_portefeuille.estimate_json("[]")
 kmo_portefeuille.rules_data()
+kmo_portefeuille.plan_json(json.dumps({"applications": []}))
 `);
 const used = py.runPython("json.dumps(zipmods())");
-const [b, l, u] = [boot, loaded, used].map((s) => JSON.parse(s));
+const [b, l, u] = [boot, installed, used].map((s) => JSON.parse(s));
 const minus = (x, y) => x.filter((n) => !y.includes(n));
 console.log("# boot\n" + b.join("\n"));
-console.log("# loadPackage\n" + minus(l, b).join("\n"));
+console.log("# unpackArchive\n" + minus(l, b).join("\n"));
 console.log("# package\n" + minus(u, l).join("\n"));

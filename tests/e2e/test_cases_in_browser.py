@@ -27,6 +27,10 @@ def test_every_case_gives_the_cpython_response(calc, case_data, timings):
     timings["worker_boot_s"] = round(boot, 3)
     print(f"navigation → first result {first:.2f} s (Python ready after {boot:.2f} s)")
 
+    # The stdlib subset holds every module the cases need: none of them makes
+    # _kmo_stdlib download the complete python_stdlib.zip (tools/stdlib-overrides/).
+    fetched = []
+    calc.page.context.on("request", lambda request: fetched.append(request.url))
     responses = calc.page.evaluate(
         """async (requests) => {
              const api = window.kmoPortefeuille;
@@ -44,6 +48,8 @@ def test_every_case_gives_the_cpython_response(calc, case_data, timings):
             problems.append(f"{case.id}: differs in {keys}")
         problems += [f"{case.id}: {p}" for p in case_data.mismatches(case.expect, got)]
     assert not problems, "\n".join(problems)
+    stock = [url for url in fetched if url.endswith("/python_stdlib.zip") and "-kmo-" not in url]
+    assert not stock, f"the cases needed modules outside the stdlib subset: {stock}"
     timings["cases_in_browser"] = len(cases)
     print(f"{len(cases)} cases in the browser match CPython")
 

@@ -420,7 +420,8 @@ function boot(info, options = {}) {
 // info: build-info (build.py). Two paths:
 //
 // * "fast" (when info.stdlib_path is set): loadPyodide with stdLibURL = the
-//   stdlib subset build.py makes (158 files precompiled to .pyc -OO, stored),
+//   stdlib subset build.py makes (~60 files precompiled to .pyc -OO, stored,
+//   with tools/stdlib-overrides/: a module outside it is fetched on demand),
 //   so CPython compiles no source while booting; our 0.5 kB lock passed as
 //   lockFileContents; the wheel fetched at once, in parallel with the runtime,
 //   checked by the browser against wheel_sha256 (Subresource Integrity) and
