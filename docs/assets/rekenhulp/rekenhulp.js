@@ -137,7 +137,12 @@ class Calculator extends LiveForm {
 
     this.fill(new URLSearchParams(location.search));
     this.renderStatus();
-    this.update();
+    // The first request in a task of its own: the form is bound in
+    // Material's DOMContentLoaded task (document$), and reading the form,
+    // the link and the prerendered check on top of it made one long task
+    // on a phone. Python still boots for a second or more, so the request
+    // reaches the worker long before it can be answered.
+    this.timer = setTimeout(() => this.update(), 0);
   }
 
   // -- fields -------------------------------------------------------------
@@ -822,6 +827,12 @@ engine().addEventListener("change", () => {
   }
 });
 
+// In a task of its own, after Material's: both on DOMContentLoaded made one
+// long task on a phone. The form works without the script meanwhile.
 bindEachPage(FORM_ID, (form) => {
-  current = new Calculator(form);
+  setTimeout(() => {
+    if (form.isConnected) {
+      current = new Calculator(form);
+    }
+  }, 0);
 });
