@@ -101,6 +101,61 @@ function requestToQuery(request) {
   return flatten(request, "", new URLSearchParams());
 }
 
+/**
+ * Whether a link on screen goes where a new one would. Material's instant
+ * navigation made the page's relative links absolute ("#x" became
+ * ".../rekenhulp/#x", without the query the form puts in the address).
+ */
+function sameHref(shown, fresh) {
+  const value = fresh.getAttribute("href");
+  if (value === shown.getAttribute("href")) {
+    return true;
+  }
+  return value.startsWith("#") && shown.hash === value
+    && shown.origin === location.origin && shown.pathname === location.pathname;
+}
+
+/** Whether a node on screen (a) shows the same as a new one (b): isEqualNode, links by sameHref. */
+function sameNode(a, b) {
+  if (a.nodeType !== b.nodeType) {
+    return false;
+  }
+  if (a.nodeType !== Node.ELEMENT_NODE) {
+    return a.isEqualNode(b);
+  }
+  if (a.tagName !== b.tagName || a.attributes.length !== b.attributes.length
+      || a.childNodes.length !== b.childNodes.length) {
+    return false;
+  }
+  for (const { name, value } of a.attributes) {
+    const same = name === "href" && a instanceof HTMLAnchorElement && b.hasAttribute("href")
+      ? sameHref(a, b) : value === b.getAttribute(name);
+    if (!same) {
+      return false;
+    }
+  }
+  return [...a.childNodes].every((child, index) => sameNode(child, b.childNodes[index]));
+}
+
+/**
+ * Put ``nodes`` in ``parent``, unless it shows the same already: the
+ * estimate computed at build time, when Python's first answer is the same
+ * (the example the form opens with). New nodes would be styled, shaped and
+ * laid out again, a long task on a phone, for nothing that changes on
+ * screen; only the build-time note ("Voorlopig: ...") goes.
+ */
+function showNodes(parent, nodes) {
+  const shown = [...parent.children].filter((node) => !node.classList.contains("kmo-rh__prerendered"));
+  nodes.forEach((node) => node.normalize()); // one text node where el() appended several, as parsed HTML has
+  if (nodes.length && shown.length === nodes.length && shown.every((node, index) => sameNode(node, nodes[index]))) {
+    for (const note of [...parent.children].filter((node) => node.classList.contains("kmo-rh__prerendered"))) {
+      note.remove();
+    }
+    return;
+  }
+  parent.replaceChildren(...nodes);
+}
+
 class Calculator extends LiveForm {
   constructor(form) {
     super();
@@ -731,7 +786,7 @@ class Calculator extends LiveForm {
   }
 
   renderResult(r, output) {
-    output.replaceChildren(...resultView(r, el));
+    showNodes(output, resultView(r, el));
     this.renderSteps(r.steps);
   }
 
@@ -739,7 +794,7 @@ class Calculator extends LiveForm {
     const list = this.part("steps");
     this.part("steps-empty").hidden = Boolean(steps);
     list.dataset.state = steps ? "live" : "empty";
-    list.replaceChildren(...stepsView(steps || [], el));
+    showNodes(list, stepsView(steps || [], el));
   }
 
   // -- buttons --------------------------------------------------------------
