@@ -197,12 +197,7 @@ class Calculator extends LiveForm {
 
     this.fill(new URLSearchParams(location.search));
     this.renderStatus();
-    // The first request in a task of its own: the form is bound in
-    // Material's DOMContentLoaded task (document$), and reading the form,
-    // the link and the prerendered check on top of it made one long task
-    // on a phone. Python still boots for a second or more, so the request
-    // reaches the worker long before it can be answered.
-    this.timer = setTimeout(() => this.update(), 0);
+    this.update();
   }
 
   // -- fields -------------------------------------------------------------
@@ -887,12 +882,10 @@ engine().addEventListener("change", () => {
   }
 });
 
-// In a task of its own, after Material's: both on DOMContentLoaded made one
-// long task on a phone. The form works without the script meanwhile.
+// In Material's DOMContentLoaded task (document$), on purpose: on a slow
+// phone the main thread is the bottleneck, and a binding one task later
+// (tried) sent the first request ~0.3 s later, and so made the first
+// estimate that much later.
 bindEachPage(FORM_ID, (form) => {
-  setTimeout(() => {
-    if (form.isConnected) {
-      current = new Calculator(form);
-    }
-  }, 0);
+  current = new Calculator(form);
 });
