@@ -171,10 +171,12 @@ def test_python_draws_the_example_exactly_as_the_build_did(new_site_context, mak
                await (await fetch(location.pathname, {cache: "no-store"})).text(), "text/html");
              const prerendered = built.querySelector('[data-kmo="output"]');
              prerendered.querySelector(".kmo-rh__prerendered").remove();
+             // Material's instant navigation made the page's own links absolute.
+             const own = (html) => html.split(`${location.origin}${location.pathname}#`).join("#");
              return {
                day: prerendered.dataset.peildatum,
                today: document.getElementById("kmo-f-application_date").value,
-               output: [prerendered.innerHTML, document.querySelector('[data-kmo="output"]').innerHTML],
+               output: [prerendered.innerHTML, own(document.querySelector('[data-kmo="output"]').innerHTML)],
                steps: [built.querySelector('[data-kmo="steps"]').innerHTML.trim(),
                        document.querySelector('[data-kmo="steps"]').innerHTML],
              };
@@ -201,3 +203,32 @@ def test_the_form_can_start_empty(new_site_context, make_calc):
     expect(calc.result("support")).to_have_count(0)
     assert "cost=" not in calc.page.url and "application_date=" in calc.page.url
     calc.page.close()
+
+
+def test_the_first_live_result_keeps_the_prerendered_one_when_it_is_the_same(new_site_context, make_calc):
+    """Python's first answer for the example is what the build drew: the page
+    keeps those nodes (no new style, text shaping and layout of the whole
+    result, a long task on a phone) and only drops the build-time note."""
+    context = new_site_context()
+    context.add_init_script("""document.addEventListener("DOMContentLoaded", () => {
+      const output = document.querySelector('[data-kmo="output"]');
+      if (output && output.dataset.state === "prerendered") {
+        window.__kmoBuilt = { verdict: output.querySelector(".kmo-rh__verdict"),
+                              step: document.querySelector('[data-kmo="steps"] li') };
+      }
+    });""")
+    calc = make_calc(context)
+    calc.open()
+    expect(calc.page.locator(OUTPUT)).to_have_attribute("data-state", "live")
+    expect(calc.page.locator(".kmo-rh__prerendered")).to_have_count(0)
+    kept = calc.page.evaluate("""() => {
+      const built = window.__kmoBuilt;
+      if (!built) return null;
+      const today = document.getElementById("kmo-f-application_date").value;
+      return { day: document.querySelector('[data-kmo="output"]').dataset.peildatum, today,
+               verdict: built.verdict.isConnected, step: Boolean(built.step && built.step.isConnected) };
+    }""")
+    assert kept is not None, "the page did not open with the prerendered example"
+    if kept["day"] != kept["today"]:
+        pytest.skip(f"built on {kept['day']}, run on {kept['today']}")
+    assert kept["verdict"] and kept["step"], kept

@@ -50,8 +50,13 @@ const FAILURE_ADVICE = {
   timeout: "Laad de pagina opnieuw; wat je invulde, blijft staan.",
   python: "Laad de pagina opnieuw; wat je invulde, blijft staan.",
 };
-/** Megabytes, Dutch style: "1,2". */
-const MB = (bytes) => (bytes / 1e6).toLocaleString("nl-BE", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+/**
+ * Megabytes, Dutch style: "1,2" (the runtime is far below 1.000 MB, so no
+ * thousands separator). Not toLocaleString: its first call loads the
+ * locale's data, ~15 ms on a fast machine and a long task on a phone, in
+ * the middle of the start-up.
+ */
+const MB = (bytes) => (bytes / 1e6).toFixed(1).replace(".", ",");
 
 let current = null; // the Calculator of the form on screen
 
@@ -94,6 +99,61 @@ function canonical(value) {
 /** The request as URL query (contract names, dots for nesting). */
 function requestToQuery(request) {
   return flatten(request, "", new URLSearchParams());
+}
+
+/**
+ * Whether a link on screen goes where a new one would. Material's instant
+ * navigation made the page's relative links absolute ("#x" became
+ * ".../rekenhulp/#x", without the query the form puts in the address).
+ */
+function sameHref(shown, fresh) {
+  const value = fresh.getAttribute("href");
+  if (value === shown.getAttribute("href")) {
+    return true;
+  }
+  return value.startsWith("#") && shown.hash === value
+    && shown.origin === location.origin && shown.pathname === location.pathname;
+}
+
+/** Whether a node on screen (a) shows the same as a new one (b): isEqualNode, links by sameHref. */
+function sameNode(a, b) {
+  if (a.nodeType !== b.nodeType) {
+    return false;
+  }
+  if (a.nodeType !== Node.ELEMENT_NODE) {
+    return a.isEqualNode(b);
+  }
+  if (a.tagName !== b.tagName || a.attributes.length !== b.attributes.length
+      || a.childNodes.length !== b.childNodes.length) {
+    return false;
+  }
+  for (const { name, value } of a.attributes) {
+    const same = name === "href" && a instanceof HTMLAnchorElement && b.hasAttribute("href")
+      ? sameHref(a, b) : value === b.getAttribute(name);
+    if (!same) {
+      return false;
+    }
+  }
+  return [...a.childNodes].every((child, index) => sameNode(child, b.childNodes[index]));
+}
+
+/**
+ * Put ``nodes`` in ``parent``, unless it shows the same already: the
+ * estimate computed at build time, when Python's first answer is the same
+ * (the example the form opens with). New nodes would be styled, shaped and
+ * laid out again, a long task on a phone, for nothing that changes on
+ * screen; only the build-time note ("Voorlopig: ...") goes.
+ */
+function showNodes(parent, nodes) {
+  const shown = [...parent.children].filter((node) => !node.classList.contains("kmo-rh__prerendered"));
+  nodes.forEach((node) => node.normalize()); // one text node where el() appended several, as parsed HTML has
+  if (nodes.length && shown.length === nodes.length && shown.every((node, index) => sameNode(node, nodes[index]))) {
+    for (const note of [...parent.children].filter((node) => node.classList.contains("kmo-rh__prerendered"))) {
+      note.remove();
+    }
+    return;
+  }
+  parent.replaceChildren(...nodes);
 }
 
 class Calculator extends LiveForm {
@@ -721,7 +781,7 @@ class Calculator extends LiveForm {
   }
 
   renderResult(r, output) {
-    output.replaceChildren(...resultView(r, el));
+    showNodes(output, resultView(r, el));
     this.renderSteps(r.steps);
   }
 
@@ -729,7 +789,7 @@ class Calculator extends LiveForm {
     const list = this.part("steps");
     this.part("steps-empty").hidden = Boolean(steps);
     list.dataset.state = steps ? "live" : "empty";
-    list.replaceChildren(...stepsView(steps || [], el));
+    showNodes(list, stepsView(steps || [], el));
   }
 
   // -- buttons --------------------------------------------------------------
@@ -822,6 +882,10 @@ engine().addEventListener("change", () => {
   }
 });
 
+// In Material's DOMContentLoaded task (document$), on purpose: on a slow
+// phone the main thread is the bottleneck, and a binding one task later
+// (tried) sent the first request ~0.3 s later, and so made the first
+// estimate that much later.
 bindEachPage(FORM_ID, (form) => {
   current = new Calculator(form);
 });
