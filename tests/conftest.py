@@ -11,6 +11,8 @@
 * ``browser_type_launch_args``: Debian's Chromium with the flags this machine
   needs when Playwright's own browser is absent (or when ``KMO_CHROMIUM`` says so).
 * ``axe_core_js``: path of axe-core's script (npm) for accessibility checks.
+* ``case_data``: ``calculator/tests/case_data.py`` (the cases as data), for the
+  browser tests and the Node check of the stdlib subset.
 """
 
 from __future__ import annotations
@@ -40,28 +42,19 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _load_build_module():
-    # Loaded from its path under another name: `import build` would find the
-    # PyPI package `build`, or shadow it.
-    spec = importlib.util.spec_from_file_location("kmo_site_build", ROOT / "build.py")
+def _load(name: str, path: Path):
+    """A module from its path under its own name (in sys.modules: dataclasses look their module up)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
 
-_site_build = _load_build_module()
-
-
-def _load_pages_server():
-    spec = importlib.util.spec_from_file_location("kmo_pages_server", ROOT / "tests" / "pages_server.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_pages = _load_pages_server()
+# Under another name than `build`: `import build` would find the PyPI package
+# `build`, or shadow it.
+_site_build = _load("kmo_site_build", ROOT / "build.py")
+_pages = _load("kmo_pages_server", ROOT / "tests" / "pages_server.py")
 
 
 def free_port() -> int:
@@ -87,6 +80,12 @@ def built_site() -> Path:
 @pytest.fixture(scope="session")
 def build_info(built_site) -> dict:
     return json.loads((built_site / _site_build.BUILD_INFO_PATH).read_text(encoding="utf-8"))
+
+
+
+@pytest.fixture(scope="session")
+def case_data():
+    return _load("kmo_case_data_tests", ROOT / "calculator" / "tests" / "case_data.py")
 
 
 @pytest.fixture(scope="session")

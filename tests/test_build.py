@@ -133,17 +133,8 @@ def test_stdlib_subset_is_stored_sourceless_pyc_under_a_versioned_path(built_sit
     assert runtime_magic[2:4] == b"\r\n"
 
 
-def _case_requests() -> list:
-    path = ROOT / "calculator" / "tests" / "case_data.py"
-    spec = importlib.util.spec_from_file_location("kmo_case_data_build", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return [case.request for case in module.load_cases()]
-
-
 def test_stdlib_subset_answers_as_the_stock_stdlib_and_fetches_the_rest_only_when_needed(
-        built_site, build_info, tmp_path):
+        built_site, build_info, case_data, tmp_path):
     """tools/check_stdlib_subset.mjs, in Node with Pyodide's own CPython: the subset with
     tools/stdlib-overrides/ gives every case the stock stdlib's answer without downloading
     anything; a module outside it still imports (from the complete stdlib, once); asyncio
@@ -151,7 +142,8 @@ def test_stdlib_subset_answers_as_the_stock_stdlib_and_fetches_the_rest_only_whe
     node = shutil.which("node")
     assert node, "Node.js is needed (./dev installs it)"
     cases = tmp_path / "cases.json"
-    cases.write_text(json.dumps(_case_requests(), default=str), encoding="utf-8")
+    cases.write_text(json.dumps([case.request for case in case_data.load_cases()], default=str),
+                     encoding="utf-8")
     done = subprocess.run([node, str(ROOT / "tools" / "check_stdlib_subset.mjs"),
                            str(built_site / build_info["stdlib_path"]),
                            str(built_site / build_info["wheel_path"]), str(cases)],

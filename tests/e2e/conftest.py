@@ -1,6 +1,6 @@
 """Fixtures for the browser tests of the rekenhulp (pytest-playwright).
 
-The served site, the browser's launch arguments and axe-core come from
+The served site, the browser's launch arguments, axe-core and ``case_data`` come from
 ``tests/conftest.py``. Pyodide takes a few seconds to boot in a fresh page, so
 most tests share one page (``calc``): a "fresh" form comes from Material's
 instant navigation (away and back), which keeps the worker; only the tests
@@ -9,15 +9,12 @@ that are about loading open the page again.
 * ``calc_context``: one browser context for the session, 1280×900, Dutch,
   clipboard permissions, every request recorded and CSP violations collected.
 * ``calc``: a ``Rekenhulp`` helper around the shared page.
-* ``case_data``: ``calculator/tests/case_data.py`` (the cases as data).
 * ``results_dir``: ``test-results/`` (screenshots, timings).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,20 +37,6 @@ if (!window.__kmoCspViolations) {
   });
 }
 """
-
-
-def _load_case_data():
-    path = ROOT / "calculator" / "tests" / "case_data.py"
-    spec = importlib.util.spec_from_file_location("kmo_case_data_e2e", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
-def case_data():
-    return _load_case_data()
 
 
 @pytest.fixture(scope="session")

@@ -60,6 +60,16 @@ def complete_stdlib():
     return fetched
 
 
+def stock_code(path):
+    """The code of ``path`` ("asyncio/__init__") in the complete stdlib, downloaded the first time.
+
+    For a stand-in of this subset that becomes the stock module when it is used."""
+    import zipimport
+
+    folder, _, name = f"{complete_stdlib()}/{path}".rpartition("/")
+    return zipimport.zipimporter(folder + "/").get_code(name)
+
+
 class RestOfStdlib:
     """A finder after the others: a stdlib module the subset lacks comes from the complete zip."""
 

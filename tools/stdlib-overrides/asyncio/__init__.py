@@ -13,29 +13,26 @@
 # Pyodide's event loop is set up as its start would have done.
 import sys
 
-_module = sys.modules[__name__]
 _real = False
 
 
 def _load():
     """Run the real asyncio in this module (once) and set up Pyodide's loop; this module's namespace."""
     global _real
+    namespace = globals()
     if not _real:
         _real = True
-        import zipimport
-
         import _kmo_stdlib
 
-        inside = _kmo_stdlib.complete_stdlib() + "/asyncio"
-        __path__.insert(0, inside)
-        code = zipimport.zipimporter(inside + "/").get_code("__init__")
+        code = _kmo_stdlib.stock_code("asyncio/__init__")
+        __path__.insert(0, _kmo_stdlib.complete_stdlib() + "/asyncio")
         for name in ("get_event_loop", "ensure_future", "__getattr__"):
-            _module.__dict__.pop(name, None)
-        exec(code, _module.__dict__)
+            namespace.pop(name, None)
+        exec(code, namespace)
         webloop = sys.modules.get("pyodide.webloop")
         if webloop is None or hasattr(webloop, "_initialize_event_loop"):
             import pyodide.webloop  # noqa: F401  (pyodide/__init__.py sets the loop up after it)
-    return _module.__dict__
+    return namespace
 
 
 def get_event_loop(*args, **kwargs):

@@ -57,9 +57,6 @@ class _ThenSetUpLoop:
     def __init__(self, loader):
         self.loader = loader
 
-    def create_module(self, spec):
-        return self.loader.create_module(spec)
-
     def exec_module(self, module):
         self.loader.exec_module(module)
         _set_up_event_loop()
@@ -91,8 +88,9 @@ class _EventLoopOnImport:
 
 def _sleep(seconds):
     if _can_run_sync():
-        _set_up_event_loop()
-    return _time.sleep(seconds) if _time.sleep is not _sleep else _original_sleep(seconds)
+        _set_up_event_loop()  # time.sleep is Pyodide's from here on
+        return _time.sleep(seconds)
+    return _original_sleep(seconds)
 
 
 _time.sleep = _sleep
@@ -100,8 +98,9 @@ _sys.meta_path.insert(0, _EventLoopOnImport)
 
 
 def __getattr__(name):
-    if name in ("console", "code", "ffi", "http", "webloop"):
+    # pyodide.webloop is an attribute after Pyodide's own start (it imports it).
+    if name == "webloop":
         import importlib
 
-        return importlib.import_module(f"{__name__}.{name}")
+        return importlib.import_module(f"{__name__}.webloop")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

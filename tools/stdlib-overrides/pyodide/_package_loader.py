@@ -19,7 +19,6 @@ from site import getsitepackages
 from .ffi import IN_PYODIDE
 
 
-
 class _Folder(os.PathLike):
     """A folder as Pyodide's JavaScript reads it (``.__str__()``: a str would arrive as a JS string)."""
 
@@ -59,15 +58,12 @@ def _stock_loader():
     global _stock
     if _stock is None:
         import types
-        import zipimport
 
         import _kmo_stdlib
 
-        folder = _kmo_stdlib.complete_stdlib() + "/pyodide/"
         module = types.ModuleType(__name__ + "_stock")
         module.__package__ = "pyodide"
-        module.__file__ = folder + "_package_loader.py"
-        exec(zipimport.zipimporter(folder).get_code("_package_loader"), module.__dict__)
+        exec(_kmo_stdlib.stock_code("pyodide/_package_loader"), module.__dict__)
         _stock = module
     return _stock
 
@@ -129,8 +125,7 @@ def unpack_buffer(buffer, *, filename="", format=None, extract_dir=None, calcula
     name = filename.rpartition("/")[-1]
     plain = (format in ("zip", "whl") or (not format and name.endswith((".zip", ".whl")))) \
         and not calculate_dynlibs and not (metadata and name.endswith(".whl"))
-    data = buffer.to_bytes() if plain else None
-    members = _zip_members(data) if plain else None
+    members = _zip_members(buffer.to_bytes()) if plain else None
     if members is None:
         return _stock_loader().unpack_buffer(buffer, filename=filename, format=format, extract_dir=extract_dir,
                                              calculate_dynlibs=calculate_dynlibs, metadata=metadata)
